@@ -1,0 +1,1 @@
+"""Experiment families: parameters in, DataFrames and figures out, one module each."""

@@ -1,0 +1,1 @@
+"""A NumPy MLP core in the notation of the lecture "Neural Networks I"."""

@@ -1,0 +1,68 @@
+"""Losses L(f(x), y) with their gradient at the output pre-activation z.
+
+`value_and_grad(z, f, Y, out) -> (L, grad_z)` with f = o(z): z, f, Y of shape (..., B, C),
+L of shape (..., B). Targets Y are always arrays of the output's shape: real vectors for
+the squared loss, one-hot rows for the classification losses, {0, 1} for binary
+cross-entropy. A loss defined on f chains through the output map `out`'s vjp; the losses
+defined on logits come fused with their output map (`output`), where the gradient is
+o(z) - Y in closed form:
+  cross-entropy   -log softmax_y(z) = logsumexp(z) - z_y        -> softmax(z) - onehot(y)
+  binary CE       -y log s(z) - (1-y) log(1 - s(z)) = softplus(z) - y z  -> s(z) - y
+  sparsemax loss  -z_y + 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2  -> sparsemax(z) - onehot(y)
+"""
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+from scipy.special import logsumexp
+
+from mlp.activations import ACTIVATIONS
+
+
+class Loss(NamedTuple):
+    value_and_grad: Callable
+    output: str | None  # the output map the loss is fused with; None: any
+
+
+def _squared(z, f, Y, out):
+    diff = f - Y  # dL/df = f - y, chained through the output map
+    return 0.5 * np.sum(diff**2, axis=-1), out.vjp(z, f, diff)
+
+
+def _cross_entropy(z, f, Y, out):
+    return logsumexp(z, axis=-1) - np.sum(Y * z, axis=-1), f - Y
+
+
+def _binary_cross_entropy(z, f, Y, out):
+    softplus = np.logaddexp(0.0, z)
+    return np.sum(softplus - Y * z, axis=-1), f - Y
+
+
+def _sparsemax_loss(z, f, Y, out):
+    # with p = sparsemax(z) and tau its threshold: sum_{j in S}(z_j^2 - tau^2) = sum p(2z - p)
+    return -np.sum(Y * z, axis=-1) + 0.5 * np.sum(f * (2 * z - f), axis=-1) + 0.5, f - Y
+
+
+LOSSES: dict[str, Loss] = {
+    "squared": Loss(_squared, None),
+    "cross_entropy": Loss(_cross_entropy, "softmax"),
+    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid"),
+    "sparsemax": Loss(_sparsemax_loss, "sparsemax"),
+}
+
+
+def check_pair(output: str, loss: str) -> None:
+    """Raise ValueError unless `loss` is known and can follow the output map `output`."""
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; allowed: {sorted(LOSSES)}")
+    if output not in ACTIVATIONS:
+        raise ValueError(f"unknown output map {output!r}; allowed: {sorted(ACTIVATIONS)}")
+    need = LOSSES[loss].output
+    if need is not None and need != output:
+        raise ValueError(f"loss {loss!r} needs output map {need!r}, got {output!r}")
+
+
+def loss_value_and_grad(output: str, loss: str, z, f, Y):
+    """Per-sample loss (..., B) and its gradient at the output pre-activation (..., B, C)."""
+    check_pair(output, loss)
+    return LOSSES[loss].value_and_grad(z, f, Y, ACTIVATIONS[output])

@@ -1,0 +1,37 @@
+LT = "lecture_tables"
+CLAIM_PARTS.append(f"results/{LT}/claims.csv")
+TARGETS.extend(
+    [
+        f"results/{LT}/table_3_6.csv",
+        f"results/{LT}/xor_threshold_net.csv",
+        f"figures/{LT}/table_3_6.png",
+        f"figures/{LT}/xor_threshold_net.png",
+    ]
+)
+
+
+rule lecture_tables:
+    """Table 3.6 (C01) and the threshold network of Figure 3.11 (C03), recomputed."""
+    input:
+        CORE,
+        src("experiments/lecture_tables.py"),
+    output:
+        f"results/{LT}/table_3_6.csv",
+        f"results/{LT}/xor_threshold_net.csv",
+        f"results/{LT}/claims.csv",
+        report(
+            f"figures/{LT}/table_3_6.png",
+            caption="report/lecture_tables/table_3_6.rst",
+            category="1. Neurons and logic",
+        ),
+        report(
+            f"figures/{LT}/xor_threshold_net.png",
+            caption="report/lecture_tables/xor_threshold_net.rst",
+            category="1. Neurons and logic",
+        ),
+    log:
+        f"logs/{LT}/run.log",
+    params:
+        cfg=block(LT),
+    shell:
+        family_cmd(LT, "run")
