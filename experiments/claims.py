@@ -48,15 +48,24 @@ def row(claim: str, measured: str, criterion: str, verdict: str, evidence: str) 
         raise ValueError(f"unknown claim id {claim!r}; allowed: {sorted(STATEMENTS)}")
     if verdict not in VERDICTS:
         raise ValueError(f"unknown verdict {verdict!r}; allowed: {list(VERDICTS)}")
-    return {"claim": claim, "statement": STATEMENTS[claim], "measured": measured,
-            "criterion": criterion, "verdict": verdict, "evidence": evidence}
+    return {
+        "claim": claim,
+        "statement": STATEMENTS[claim],
+        "measured": measured,
+        "criterion": criterion,
+        "verdict": verdict,
+        "evidence": evidence,
+    }
 
 
 def merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """All claims in id order; claims no family checked are listed as 'not checked'."""
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    missing = [{"claim": c, "statement": s, "measured": "", "criterion": "", "verdict": "not checked",
-                "evidence": ""} for c, s in STATEMENTS.items() if c not in set(rows["claim"])]
+    missing = [
+        {"claim": c, "statement": s, "measured": "", "criterion": "", "verdict": "not checked", "evidence": ""}
+        for c, s in STATEMENTS.items()
+        if c not in set(rows["claim"])
+    ]
     table = pd.concat([rows, pd.DataFrame(missing, columns=COLUMNS)], ignore_index=True)
     return table[COLUMNS].sort_values("claim", kind="stable").reset_index(drop=True)
 

@@ -42,8 +42,9 @@ def read_table(path: Path) -> pd.DataFrame:
 
 def write_figure(fig, path: Path) -> None:
     """Save a figure as PNG (atomically) and close it."""
-    _atomic(Path(path), lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight",
-                                              metadata={"Software": None}))
+    _atomic(
+        Path(path), lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    )
     plt.close(fig)
 
 

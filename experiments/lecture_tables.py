@@ -22,8 +22,10 @@ PARAMS_3_6 = [(np.array([[2.0, 4.0, -1.0]]), np.array([-2.0]))]
 
 # Figure 3.11: z1 = sgn(1 - x1 + x2), z2 = sgn(-1 - x1 + x2), y = sgn(1 - z1 + z2)
 NET_3_11 = Net((2, 2, 1), hidden="sign", output="sign")
-PARAMS_3_11 = [(np.array([[-1.0, 1.0], [-1.0, 1.0]]), np.array([1.0, -1.0])),
-               (np.array([[-1.0, 1.0]]), np.array([1.0]))]
+PARAMS_3_11 = [
+    (np.array([[-1.0, 1.0], [-1.0, 1.0]]), np.array([1.0, -1.0])),
+    (np.array([[-1.0, 1.0]]), np.array([1.0])),
+]
 
 
 def table_3_6() -> pd.DataFrame:
@@ -32,12 +34,18 @@ def table_3_6() -> pd.DataFrame:
     X = truth_table_inputs(3)
     y, cache = forward(NET_3_6, PARAMS_3_6, X)
     x1, x2, x3 = (X[:, i] > 0 for i in range(3))
-    return pd.DataFrame({
-        "x1": X[:, 0], "x2": X[:, 1], "x3": X[:, 2],
-        "v": cache[-1][0][:, 0], "v_printed": TABLE_3_6_V,
-        "y": y[:, 0], "y_printed": TABLE_3_6_Y,
-        "y_formula": np.where(x2 & (x1 | ~x3), 1.0, -1.0),
-    }).astype({"x1": int, "x2": int, "x3": int, "v": int, "y": int, "y_formula": int})
+    return pd.DataFrame(
+        {
+            "x1": X[:, 0],
+            "x2": X[:, 1],
+            "x3": X[:, 2],
+            "v": cache[-1][0][:, 0],
+            "v_printed": TABLE_3_6_V,
+            "y": y[:, 0],
+            "y_printed": TABLE_3_6_Y,
+            "y_formula": np.where(x2 & (x1 | ~x3), 1.0, -1.0),
+        }
+    ).astype({"x1": int, "x2": int, "x3": int, "v": int, "y": int, "y_formula": int})
 
 
 def xor_threshold_net() -> pd.DataFrame:
@@ -45,24 +53,42 @@ def xor_threshold_net() -> pd.DataFrame:
     X = truth_table_inputs(2)
     y, cache = forward(NET_3_11, PARAMS_3_11, X)
     z = cache[1][1]
-    return pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "z1": z[:, 0], "z2": z[:, 1], "y": y[:, 0],
-                         "xor": np.where((X[:, 0] > 0) != (X[:, 1] > 0), 1.0, -1.0)}).astype(int)
+    return pd.DataFrame(
+        {
+            "x1": X[:, 0],
+            "x2": X[:, 1],
+            "z1": z[:, 0],
+            "z2": z[:, 1],
+            "y": y[:, 0],
+            "xor": np.where((X[:, 0] > 0) != (X[:, 1] > 0), 1.0, -1.0),
+        }
+    ).astype(int)
 
 
 def claim_rows(t36: pd.DataFrame, xor: pd.DataFrame) -> pd.DataFrame:
     v_ok = int((t36["v"] == t36["v_printed"]).sum())
     y_ok = int(((t36["y"] == t36["y_printed"]) & (t36["y"] == t36["y_formula"])).sum())
     xor_ok = int((xor["y"] == xor["xor"]).sum())
-    return pd.DataFrame([
-        claims.row("C01", f"v matches the printed column on {v_ok}/8 rows; y = sgn(v) matches the printed "
-                   f"column and the formula x2(x1 + not x3) on {y_ok}/8 rows",
-                   "all 8 rows equal", claims.verdict(v_ok == 8 and y_ok == 8),
-                   "results/lecture_tables/table_3_6.csv"),
-        claims.row("C03", f"the threshold network of Figure 3.11 outputs XOR on {xor_ok}/4 inputs "
-                   "(trained MLPs: see the logic family's row)",
-                   "all 4 rows equal XOR", claims.verdict(xor_ok == 4),
-                   "results/lecture_tables/xor_threshold_net.csv; figures/lecture_tables/xor_threshold_net.png"),
-    ])
+    return pd.DataFrame(
+        [
+            claims.row(
+                "C01",
+                f"v matches the printed column on {v_ok}/8 rows; y = sgn(v) matches the printed "
+                f"column and the formula x2(x1 + not x3) on {y_ok}/8 rows",
+                "all 8 rows equal",
+                claims.verdict(v_ok == 8 and y_ok == 8),
+                "results/lecture_tables/table_3_6.csv",
+            ),
+            claims.row(
+                "C03",
+                f"the threshold network of Figure 3.11 outputs XOR on {xor_ok}/4 inputs "
+                "(trained MLPs: see the logic family's row)",
+                "all 4 rows equal XOR",
+                claims.verdict(xor_ok == 4),
+                "results/lecture_tables/xor_threshold_net.csv; figures/lecture_tables/xor_threshold_net.png",
+            ),
+        ]
+    )
 
 
 def plot_table_3_6(t36: pd.DataFrame):
@@ -73,8 +99,9 @@ def plot_table_3_6(t36: pd.DataFrame):
     ax.bar(rows, t36["v"], color=[PM_COLORS[float(y)] for y in t36["y"]])
     ax.scatter(rows, t36["v_printed"], marker="_", s=400, color="k", zorder=3, label="printed v")
     ax.axhline(0, color="k", lw=0.8)
-    ax.set_xticks(rows, [f"({a:+d},{b:+d},{c:+d})" for a, b, c in t36[["x1", "x2", "x3"]].to_numpy()],
-                  rotation=30, fontsize=7)
+    ax.set_xticks(
+        rows, [f"({a:+d},{b:+d},{c:+d})" for a, b, c in t36[["x1", "x2", "x3"]].to_numpy()], rotation=30, fontsize=7
+    )
     ax.bar([], [], color=PM_COLORS[1.0], label="y = sgn(v) = +1")
     ax.bar([], [], color=PM_COLORS[-1.0], label="y = sgn(v) = -1")
     ax.set(xlabel="inputs (x1, x2, x3)", ylabel="pre-activation v = -2 + 2x1 + 4x2 - x3")
@@ -98,8 +125,14 @@ def plot_xor_threshold_net(xor: pd.DataFrame):
     for _, r in xor.iterrows():
         ax.scatter(r.x1, r.x2, s=90, color=PM_COLORS[float(r.y)], edgecolor="k", zorder=3)
     n_ok = int((xor["y"] == xor["xor"]).sum())
-    ax.set(xlim=(-2, 2), ylim=(-2, 2), xlabel="x1", ylabel="x2", aspect="equal",
-           title=f"Figure 3.11: the threshold net computes XOR ({n_ok}/4 rows)")
+    ax.set(
+        xlim=(-2, 2),
+        ylim=(-2, 2),
+        xlabel="x1",
+        ylabel="x2",
+        aspect="equal",
+        title=f"Figure 3.11: the threshold net computes XOR ({n_ok}/4 rows)",
+    )
     ax.legend(loc="lower right", fontsize=7)
     return fig
 

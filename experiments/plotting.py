@@ -23,8 +23,9 @@ PM_COLORS = {1.0: "#1f77b4", -1.0: "#ff7f0e"}  # label +1 / -1 (Playground: blue
 def figure(nrows: int = 1, ncols: int = 1, width: float = 4.0, height: float = 3.2, **kwargs):
     """A figure with `nrows x ncols` panels of the given size (inches) in the suite's style."""
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
-                                 layout="constrained", **kwargs)
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, layout="constrained", **kwargs
+        )
     for ax in axes.flat:
         for key, value in STYLE.items():
             if key.startswith("axes.grid"):

@@ -7,10 +7,12 @@ leading axes; the last axis is the unit axis, which softmax and sparsemax act on
 All values are finite and warning-free for |z| up to 1e4 (and beyond).
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit, softmax as _softmax
+from scipy.special import expit
+from scipy.special import softmax as _softmax
 
 
 class Activation(NamedTuple):

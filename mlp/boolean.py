@@ -37,6 +37,12 @@ def function_outputs(index: int, n: int, encoding: str = "pm1") -> np.ndarray:
 
 
 NAMED_2 = {  # the named functions of 2 inputs, by their function index
-    "FALSE": 0b0000, "AND": 0b1000, "OR": 0b1110, "XOR": 0b0110, "XNOR": 0b1001,
-    "NAND": 0b0111, "NOR": 0b0001, "TRUE": 0b1111,
+    "FALSE": 0b0000,
+    "AND": 0b1000,
+    "OR": 0b1110,
+    "XOR": 0b0110,
+    "XNOR": 0b1001,
+    "NAND": 0b0111,
+    "NOR": 0b0001,
+    "TRUE": 0b1111,
 }

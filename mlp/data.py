@@ -22,7 +22,7 @@ def _spiral(rng, noise):
     pts, labels = [], []
     for delta, label in ((0.0, 1.0), (np.pi, -1.0)):
         t = 1.75 * 2 * np.pi * i / n + delta
-        nx, ny = (rng.uniform(-1, 1, (2, n)) * noise)
+        nx, ny = rng.uniform(-1, 1, (2, n)) * noise
         pts.append(np.stack([r * np.sin(t) + nx, r * np.cos(t) + ny], axis=1))
         labels.append(np.full(n, label))
     return np.concatenate(pts), np.concatenate(labels)
@@ -72,15 +72,22 @@ def _reg_gauss(rng, noise):
 
 
 PLAYGROUND = {
-    "spiral": _spiral, "circle": _circle, "xor": _xor, "gauss": _gauss,
-    "reg-plane": _reg_plane, "reg-gauss": _reg_gauss,
+    "spiral": _spiral,
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "reg-plane": _reg_plane,
+    "reg-gauss": _reg_gauss,
 }
 REGRESSION = ("reg-plane", "reg-gauss")
 FEATURES = {  # Playground's input features, in its fixed order
-    "x1": lambda x1, x2: x1, "x2": lambda x1, x2: x2,
-    "x1^2": lambda x1, x2: x1**2, "x2^2": lambda x1, x2: x2**2,
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1**2,
+    "x2^2": lambda x1, x2: x2**2,
     "x1x2": lambda x1, x2: x1 * x2,
-    "sin_x1": lambda x1, x2: np.sin(x1), "sin_x2": lambda x1, x2: np.sin(x2),
+    "sin_x1": lambda x1, x2: np.sin(x1),
+    "sin_x2": lambda x1, x2: np.sin(x2),
 }
 
 

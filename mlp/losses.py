@@ -11,7 +11,8 @@ o(z) - Y in closed form:
   sparsemax loss  -z_y + 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2  -> sparsemax(z) - onehot(y)
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp

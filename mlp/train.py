@@ -12,8 +12,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from mlp.network import Net, forward, objective
 from mlp.losses import loss_value_and_grad
+from mlp.network import Net, forward, objective
 
 CLASSIFICATION_LOSSES = ("cross_entropy", "binary_cross_entropy", "sparsemax")
 

@@ -1,0 +1,105 @@
+"""Training: M nets trained together equal each trained alone; determinism; divergence;
+the batch schedule; bad arguments."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlp.data import playground_split, stack_splits
+from mlp.network import Net, init, objective
+from mlp.seeding import rng, rngs
+from mlp.train import Split, train
+
+NET = Net((2, 5, 3, 1), hidden="tanh", output="tanh", loss="squared")
+SEEDS = [11, 12, 13, 14]
+
+
+def ensemble_run(seeds, epochs=15, batch=7):
+    data = stack_splits([playground_split("circle", rng(s, "data"), noise=0.1) for s in seeds])
+    params = init(NET, "playground", rngs(seeds, "init"))
+    return train(NET, params, data, lr=0.05, batch_size=batch, epochs=epochs, shuffle_rngs=rngs(seeds, "shuffle"))
+
+
+def test_ensemble_equals_each_member_trained_alone():
+    together = ensemble_run(SEEDS)
+    for m, seed in enumerate(SEEDS):
+        alone = ensemble_run([seed])
+        for (W, b), (W1, b1) in zip(together.params, alone.params):
+            assert np.max(np.abs(W[m] - W1[0])) <= 1e-12
+            assert np.max(np.abs(b[m] - b1[0])) <= 1e-12
+        h, h1 = together.history, alone.history
+        np.testing.assert_allclose(h[h.member == m].test_loss.to_numpy(), h1.test_loss.to_numpy(), rtol=0, atol=1e-12)
+
+
+def test_same_seed_same_history():
+    pd.testing.assert_frame_equal(ensemble_run(SEEDS[:2]).history, ensemble_run(SEEDS[:2]).history)
+
+
+def test_full_batch_step_is_one_gradient_step():
+    """B = N: each epoch is exactly theta <- theta - lr * grad of the full objective."""
+    r = np.random.default_rng(0)
+    X, Y = r.normal(size=(20, 2)), r.normal(size=(20, 1))
+    net = Net((2, 3, 1), hidden="sigmoid", output="linear", loss="squared")
+    params = init(net, "glorot", rngs([0], "init"))
+    _, _, grads = objective(net, params, X, Y, l2=0.01)
+    expected = [(W - 0.1 * gW, b - 0.1 * gb) for (W, b), (gW, gb) in zip(params, grads)]
+    got = train(net, params, Split(X, Y, X, Y), lr=0.1, batch_size=20, epochs=1, l2=0.01).params
+    for (W, b), (We, be) in zip(got, expected):
+        np.testing.assert_allclose(W, We, atol=1e-15)
+        np.testing.assert_allclose(b, be, atol=1e-15)
+
+
+def test_leftover_points_join_the_next_epochs_first_batch():
+    """N = 5, B = 2: epoch 1 updates on {0,1}, {2,3}; epoch 2 on {4,0,1}, {2,3}."""
+    r = np.random.default_rng(1)
+    X, Y = r.normal(size=(5, 2)), r.normal(size=(5, 1))
+    net = Net((2, 3, 1), hidden="tanh", output="linear", loss="squared")
+    params = init(net, "glorot", rngs([0], "init"))
+    expected = params
+    for idx in ([0, 1], [2, 3], [4, 0, 1], [2, 3]):
+        _, _, grads = objective(net, expected, X[idx], Y[idx])
+        expected = [(W - 0.1 * gW, b - 0.1 * gb) for (W, b), (gW, gb) in zip(expected, grads)]
+    got = train(net, params, Split(X, Y, X, Y), lr=0.1, batch_size=2, epochs=2).params
+    for (W, b), (We, be) in zip(got, expected):
+        np.testing.assert_allclose(W, We, atol=1e-15)
+        np.testing.assert_allclose(b, be, atol=1e-15)
+
+
+def test_a_diverging_member_is_marked_and_the_others_go_on():
+    r = np.random.default_rng(2)
+    X = r.normal(size=(30, 2))
+    Y = np.tanh(X[:, :1])
+    net = Net((2, 4, 1), hidden="relu", output="linear", loss="squared")
+    data = Split(np.stack([X, 1e3 * X]), np.stack([Y, Y]), X, Y)  # member 1: huge inputs, diverges
+    params = init(net, "he", rngs([0, 1], "init"))
+    result = train(net, params, data, lr=0.5, batch_size=30, epochs=50)
+    assert result.diverged_at[0] == -1 and result.diverged_at[1] >= 1
+    assert np.all(np.isnan(result.params[0][0][1])) and np.all(np.isfinite(result.params[0][0][0]))
+    last = result.history[result.history.epoch == 50].set_index("member")
+    assert np.isnan(last.loc[1, "train_loss"]) and np.isfinite(last.loc[0, "train_loss"])
+    alone = train(net, [(W[:1], b[:1]) for W, b in params], Split(X, Y, X, Y), lr=0.5, batch_size=30, epochs=50)
+    np.testing.assert_allclose(result.params[0][0][0], alone.params[0][0][0], atol=1e-12)
+
+
+def test_float32_training_stays_float32():
+    data = playground_split("gauss", rng(0, "data"))
+    params = init(NET, "playground", rngs([0], "init"), dtype=np.float32)
+    result = train(NET, params, data, lr=0.03, batch_size=10, epochs=2, classify=True)
+    assert result.params[0][0].dtype == np.float32
+    assert result.history.test_acc.iloc[-1] > 0.9  # gauss is separable: learned within 2 epochs
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"batch_size": 0}, r"batch_size must lie in \[1, 250\].*got 0"),
+        ({"batch_size": 251}, r"batch_size must lie in \[1, 250\].*got 251"),
+        ({"lr": -0.1}, r"lr must be > 0, got -0.1"),
+        ({"epochs": -1}, r"epochs must be >= 0, got -1"),
+    ],
+)
+def test_bad_training_arguments_are_rejected(kwargs, message):
+    data = playground_split("gauss", rng(0, "data"))
+    params = init(NET, "playground", rngs([0], "init"))
+    with pytest.raises(ValueError, match=message):
+        train(NET, params, data, **({"lr": 0.1, "batch_size": 10, "epochs": 1} | kwargs))
