@@ -7,6 +7,7 @@ Both are networks of McCulloch-Pitts units, i.e. the core's `sign` activation
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 from experiments import claims
 from experiments.io import cli, write_figure, write_table
@@ -102,12 +103,11 @@ def plot_table_3_6(t36: pd.DataFrame):
     ax.set_xticks(
         rows, [f"({a:+d},{b:+d},{c:+d})" for a, b, c in t36[["x1", "x2", "x3"]].to_numpy()], rotation=30, fontsize=7
     )
-    ax.bar([], [], color=PM_COLORS[1.0], label="y = sgn(v) = +1")
-    ax.bar([], [], color=PM_COLORS[-1.0], label="y = sgn(v) = -1")
     ax.set(xlabel="inputs (x1, x2, x3)", ylabel="pre-activation v = -2 + 2x1 + 4x2 - x3")
     n_ok = int((t36["v"] == t36["v_printed"]).sum())
     ax.set_title(f"Table 3.6 recomputed: v matches the printed value on {n_ok}/8 rows")
-    ax.legend(loc="upper left")
+    handles = [Patch(color=PM_COLORS[y], label=f"y = sgn(v) = {y:+.0f}") for y in (1.0, -1.0)]
+    ax.legend(handles=[*handles, ax.get_legend_handles_labels()[0][0]], loc="lower right")
     return fig
 
 
