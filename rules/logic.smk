@@ -1,0 +1,189 @@
+LG = "logic"
+LG_CATEGORY = "1. Neurons and logic"
+
+
+localrules:
+    logic_claims,
+
+
+CLAIM_PARTS.append(f"results/{LG}/claims.csv")
+TARGETS.extend(
+    [
+        f"results/{LG}/certificates_2.csv",
+        f"results/{LG}/threshold_counts.csv",
+        f"results/{LG}/best_linear.csv",
+        f"results/{LG}/parity_order.csv",
+        f"results/{LG}/neuron_summary.csv",
+        f"results/{LG}/xor_success.csv",
+        f"results/{LG}/linear_composition.csv",
+        f"results/{LG}/linear_xor.csv",
+        f"figures/{LG}/certificates_2.png",
+        f"figures/{LG}/decision_boundaries.png",
+        f"figures/{LG}/neuron_accuracy.png",
+        f"figures/{LG}/xor_success.png",
+    ]
+)
+
+
+def logic_cfg(*keys, **extra):
+    """The logic block's entries `keys` (plus `extra`) as JSON: a rule reruns only when its own knobs change."""
+    return json.dumps({**{k: config[LG][k] for k in keys}, **extra}, sort_keys=True)
+
+
+rule logic_exact:
+    """LP certificates for the 16 functions of 2 inputs, threshold-function counts (C02), best
+    linear accuracy on XOR, and n-bit parity vs feature order (C04)."""
+    input:
+        CORE,
+        src("experiments/logic.py"),
+    output:
+        f"results/{LG}/certificates_2.csv",
+        report(
+            f"results/{LG}/threshold_counts.csv",
+            caption="../report/logic/threshold_counts.rst",
+            category=LG_CATEGORY,
+        ),
+        f"results/{LG}/best_linear.csv",
+        report(
+            f"results/{LG}/parity_order.csv",
+            caption="../report/logic/parity_order.rst",
+            category=LG_CATEGORY,
+        ),
+        f"results/{LG}/claims_exact.csv",
+        report(
+            f"figures/{LG}/certificates_2.png",
+            caption="../report/logic/certificates_2.rst",
+            category=LG_CATEGORY,
+        ),
+    log:
+        f"logs/{LG}/exact.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=logic_cfg("count_n", "enumerate_max_n", "parity_n"),
+    shell:
+        family_cmd(LG, "exact")
+
+
+rule logic_neuron:
+    """Logistic regression on AND, OR, XOR over many seeds as one ensemble (C02), and the
+    decision boundaries of one neuron vs an MLP."""
+    input:
+        CORE,
+        src("experiments/logic.py"),
+    output:
+        f"results/{LG}/neuron_runs.csv",
+        f"results/{LG}/neuron_summary.csv",
+        f"results/{LG}/claims_neuron.csv",
+        report(
+            f"figures/{LG}/neuron_accuracy.png",
+            caption="../report/logic/neuron_accuracy.rst",
+            category=LG_CATEGORY,
+        ),
+        report(
+            f"figures/{LG}/decision_boundaries.png",
+            caption="../report/logic/decision_boundaries.rst",
+            category=LG_CATEGORY,
+        ),
+    log:
+        f"logs/{LG}/neuron.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=logic_cfg("neuron", "xor_mlp", "boundary"),
+    shell:
+        family_cmd(LG, "neuron")
+
+
+rule logic_xor_cell:
+    """MLPs on XOR for one hidden activation: every width, all seeds of a width in one ensemble (C03)."""
+    input:
+        CORE,
+        src("experiments/logic.py"),
+    output:
+        f"results/{LG}/xor_mlp_{{activation}}.csv",
+    log:
+        f"logs/{LG}/xor_mlp_{{activation}}.log",
+    wildcard_constraints:
+        activation=r"[a-z]+",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=lambda wc: logic_cfg("xor_mlp", activation=wc.activation),
+    shell:
+        family_cmd(LG, "xor_cell")
+
+
+rule logic_xor_summary:
+    """XOR success rate vs width and activation with binomial intervals (C03)."""
+    input:
+        CORE,
+        src("experiments/logic.py"),
+        lambda wc: expand(
+            f"results/{LG}/xor_mlp_{{activation}}.csv",
+            activation=config[LG]["xor_mlp"]["activations"],
+        ),
+    output:
+        f"results/{LG}/xor_success.csv",
+        f"results/{LG}/claims_xor.csv",
+        report(
+            f"figures/{LG}/xor_success.png",
+            caption="../report/logic/xor_success.rst",
+            category=LG_CATEGORY,
+        ),
+    log:
+        f"logs/{LG}/xor_summary.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=logic_cfg("xor_mlp"),
+    shell:
+        family_cmd(LG, "xor_summary")
+
+
+rule logic_linear:
+    """Deep linear nets: end-to-end map vs the product of the layers, and training on XOR (C05)."""
+    input:
+        CORE,
+        src("experiments/logic.py"),
+    output:
+        f"results/{LG}/linear_composition.csv",
+        f"results/{LG}/linear_xor.csv",
+        f"results/{LG}/claims_linear.csv",
+    log:
+        f"logs/{LG}/linear.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=logic_cfg("linear"),
+    shell:
+        family_cmd(LG, "linear")
+
+
+rule logic_claims:
+    """The logic family's verdict rows (C02-C05) in one table."""
+    input:
+        src("experiments/logic.py"),
+        expand(f"results/{LG}/claims_{{part}}.csv", part=["exact", "neuron", "xor", "linear"]),
+    output:
+        f"results/{LG}/claims.csv",
+    log:
+        f"logs/{LG}/claims.log",
+    threads: 1
+    resources:
+        mem_mb=200,
+        runtime=2,
+    params:
+        cfg="{}",
+    shell:
+        family_cmd(LG, "claims")
