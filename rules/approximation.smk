@@ -1,0 +1,152 @@
+AP = "approximation"
+AP_W = config[AP]["width"]
+AP_D = config[AP]["depth"]
+AP_CELLS = expand(
+    f"results/{AP}/width/{{target}}_{{activation}}.csv",
+    target=AP_W["targets"],
+    activation=AP_W["activations"],
+)
+AP_SHALLOW = expand(f"results/{AP}/depth/L{{L}}.csv", L=AP_D["trained_depths"])
+CLAIM_PARTS.append(f"results/{AP}/claims.csv")
+TARGETS.extend(
+    [
+        f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_slopes.csv",
+        f"figures/{AP}/width_errors.png",
+        f"results/{AP}/depth_needed.csv",
+        f"figures/{AP}/depth_units.png",
+        f"figures/{AP}/depth_functions.png",
+    ]
+)
+
+
+def ap_params(sub, **cell):
+    """A sub-block of the approximation config plus the seed and the sweep cell, as JSON."""
+    return json.dumps({**config[AP][sub], "seed": config[AP]["seed"], **cell}, sort_keys=True)
+
+
+wildcard_constraints:
+    target=r"[a-z_]+",
+    activation=r"[a-z_]+",
+    L=r"\d+",
+
+
+rule approximation_width:
+    """C10 sweep cell: trained one-hidden-layer nets at every width for one (target, activation)."""
+    input:
+        CORE,
+        src("experiments/approximation.py"),
+    output:
+        f"results/{AP}/width/{{target}}_{{activation}}.csv",
+    log:
+        f"logs/{AP}/width_{{target}}_{{activation}}.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        cfg=lambda wc: ap_params("width", target=wc.target, activation=wc.activation),
+    shell:
+        family_cmd(AP, "width")
+
+
+rule approximation_width_summary:
+    """C10: constructions, slopes vs theory rates, error-vs-width figure, verdict rows."""
+    input:
+        CORE,
+        src("experiments/approximation.py"),
+        AP_CELLS,
+    output:
+        f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_slopes.csv",
+        f"results/{AP}/claims_c10.csv",
+        report(
+            f"figures/{AP}/width_errors.png",
+            caption="report/approximation/width_errors.rst",
+            category="2. Capacity",
+        ),
+    log:
+        f"logs/{AP}/width_summary.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=lambda wc: ap_params("width"),
+    shell:
+        family_cmd(AP, "width_summary")
+
+
+rule approximation_shallow:
+    """C11 sweep cell: smallest trained shallow relu net reaching the L1 target for the L-fold tent map."""
+    input:
+        CORE,
+        src("experiments/approximation.py", "experiments/depth_separation.py"),
+    output:
+        f"results/{AP}/depth/L{{L}}.csv",
+    log:
+        f"logs/{AP}/shallow_L{{L}}.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=10,
+    params:
+        cfg=lambda wc: ap_params("depth", L=int(wc.L)),
+    shell:
+        "{PY} -m experiments.depth_separation shallow --params {params.cfg:q} "
+        f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"
+
+
+rule approximation_depth_summary:
+    """C11: deep net exact, shallow constructions, units needed vs L, figures, verdict row."""
+    input:
+        CORE,
+        src("experiments/approximation.py", "experiments/depth_separation.py"),
+        AP_SHALLOW,
+    output:
+        f"results/{AP}/depth_deep.csv",
+        f"results/{AP}/depth_constructed.csv",
+        f"results/{AP}/depth_trained.csv",
+        f"results/{AP}/depth_needed.csv",
+        f"results/{AP}/claims_c11.csv",
+        report(
+            f"figures/{AP}/depth_units.png",
+            caption="report/approximation/depth_units.rst",
+            category="2. Capacity",
+        ),
+        report(
+            f"figures/{AP}/depth_functions.png",
+            caption="report/approximation/depth_functions.rst",
+            category="2. Capacity",
+        ),
+    log:
+        f"logs/{AP}/depth_summary.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=lambda wc: ap_params("depth"),
+    shell:
+        "{PY} -m experiments.depth_separation depth_summary --params {params.cfg:q} "
+        f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"
+
+
+rule approximation_claims:
+    """Merge the C10 and C11 verdict rows of the approximation family."""
+    input:
+        f"results/{AP}/claims_c10.csv",
+        f"results/{AP}/claims_c11.csv",
+        src("experiments/approximation.py"),
+    output:
+        f"results/{AP}/claims.csv",
+    log:
+        f"logs/{AP}/claims.log",
+    threads: 1
+    resources:
+        mem_mb=200,
+        runtime=2,
+    params:
+        cfg="{}",
+    shell:
+        family_cmd(AP, "claims")
