@@ -21,10 +21,6 @@ class Activation(NamedTuple):
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # g'(z) from (z, h)
 
 
-def _elementwise(g, derivative) -> Activation:
-    return Activation(g, lambda z, h, grad_h: grad_h * derivative(z, h), derivative)
-
-
 def sparsemax(z: np.ndarray) -> np.ndarray:
     """Euclidean projection of z onto the simplex: max(z - tau, 0) with sum 1 (sort-based).
 
@@ -54,13 +50,19 @@ def _sparsemax_vjp(z, h, grad_h):
     return np.where(s, g_s - g_s.sum(-1, keepdims=True) / s.sum(-1, keepdims=True), 0.0)
 
 
-ACTIVATIONS: dict[str, Activation] = {
-    "linear": _elementwise(lambda z: z, lambda z, h: np.ones_like(z)),
-    "sigmoid": _elementwise(expit, lambda z, h: h * (1 - h)),
-    "tanh": _elementwise(np.tanh, lambda z, h: 1 - h**2),
-    "relu": _elementwise(lambda z: np.maximum(z, 0.0), lambda z, h: (z > 0).astype(z.dtype)),
+ACTIVATIONS: dict[str, Activation] = {  # vjp(z, h, grad_h) = grad_h * g'(z), in the fewest operations
+    "linear": Activation(lambda z: z, lambda z, h, grad_h: grad_h, lambda z, h: np.ones_like(z)),
+    "sigmoid": Activation(expit, lambda z, h, grad_h: grad_h * (h * (1 - h)), lambda z, h: h * (1 - h)),
+    "tanh": Activation(np.tanh, lambda z, h, grad_h: grad_h * (1 - h**2), lambda z, h: 1 - h**2),
+    "relu": Activation(
+        lambda z: np.maximum(z, 0.0), lambda z, h, grad_h: grad_h * (z > 0), lambda z, h: (z > 0).astype(z.dtype)
+    ),
     # McCulloch-Pitts threshold unit sgn(z) (sgn(0) = +1); its derivative is 0 almost everywhere
-    "sign": _elementwise(lambda z: np.where(z >= 0, 1.0, -1.0).astype(z.dtype), lambda z, h: np.zeros_like(z)),
+    "sign": Activation(
+        lambda z: np.where(z >= 0, 1.0, -1.0).astype(z.dtype),
+        lambda z, h, grad_h: np.zeros_like(grad_h),
+        lambda z, h: np.zeros_like(z),
+    ),
     "softmax": Activation(lambda z: _softmax(z, axis=-1), _softmax_vjp, None),
     "sparsemax": Activation(sparsemax, _sparsemax_vjp, None),
 }

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 
 from mlp.activations import ACTIVATIONS
 
@@ -25,18 +24,30 @@ class Loss(NamedTuple):
     output: str | None  # the output map the loss is fused with; None: any
 
 
+def _sum(x, axis=-1):
+    """np.sum over the last axis without its Python wrapper; a length-1 axis is the column
+    itself (the same values, no reduction)."""
+    return x[..., 0] if x.shape[-1] == 1 else np.add.reduce(x, axis=-1)
+
+
 def _squared(z, f, Y, out):
     diff = f - Y  # dL/df = f - y, chained through the output map
-    return 0.5 * np.sum(diff**2, axis=-1), out.vjp(z, f, diff)
+    return 0.5 * _sum(diff**2, axis=-1), out.vjp(z, f, diff)
+
+
+def _logsumexp(z):
+    """log sum_c exp(z_c) over the last axis, stable: m + log sum exp(z - m), m = max z."""
+    m = np.max(z, axis=-1, keepdims=True)
+    return (m + np.log(np.add.reduce(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
 
 
 def _cross_entropy(z, f, Y, out):
-    return logsumexp(z, axis=-1) - np.sum(Y * z, axis=-1), f - Y
+    return _logsumexp(z) - _sum(Y * z, axis=-1), f - Y
 
 
 def _binary_cross_entropy(z, f, Y, out):
     softplus = np.logaddexp(0.0, z)
-    return np.sum(softplus - Y * z, axis=-1), f - Y
+    return _sum(softplus - Y * z, axis=-1), f - Y
 
 
 def _sparsemax_loss(z, f, Y, out):

@@ -17,6 +17,11 @@ from mlp.losses import check_pair, loss_value_and_grad
 INITS = ("glorot", "he", "playground")
 
 
+def _matmul(a, b):
+    """a @ b with leading (ensemble) axes; a rank-1 product (k = 1) as a broadcast multiply."""
+    return a * b if a.shape[-1] == 1 else a @ b
+
+
 @dataclass(frozen=True)
 class Net:
     """Architecture [D, K_1, ..., K_L, C], hidden activation g, output map o and loss."""
@@ -82,9 +87,11 @@ def forward(net: Net, params, X):
     _check_input(params, X)
     h = X  # h^(0) = x: (B, D) or (M, B, D)
     cache = [(None, h)]
+    g_hidden, g_out = ACTIVATIONS[net.hidden].g, ACTIVATIONS[net.output].g
     for l, (W, b) in enumerate(params, start=1):
-        z = h @ W.swapaxes(-1, -2) + b[..., None, :]  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
-        h = ACTIVATIONS[net.output if l == len(params) else net.hidden].g(z)
+        z = _matmul(h, W.swapaxes(-1, -2))  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
+        z += b[..., None, :]
+        h = g_out(z) if l == len(params) else g_hidden(z)
         cache.append((z, h))
     return h, cache
 
@@ -96,15 +103,16 @@ def backward(net: Net, params, cache, grad_z):
     the gradient of the batch mean (divided by B) to get mean-loss gradients.
     """
     grads = [None] * len(params)
+    vjp = ACTIVATIONS[net.hidden].vjp
     for l in range(len(params), 0, -1):  # for l from L+1 down to 1
         W, _ = params[l - 1]
         h_prev = cache[l - 1][1]
         # grad_W^(l) = grad_z^(l) h^(l-1)^T ; grad_b^(l) = grad_z^(l)
-        grads[l - 1] = (grad_z.swapaxes(-1, -2) @ h_prev, grad_z.sum(axis=-2))
+        grads[l - 1] = (grad_z.swapaxes(-1, -2) @ h_prev, np.add.reduce(grad_z, axis=-2))
         if l > 1:
-            grad_h = grad_z @ W  # grad_h^(l-1) = W^(l)^T grad_z^(l)
+            grad_h = _matmul(grad_z, W)  # grad_h^(l-1) = W^(l)^T grad_z^(l)
             z, h = cache[l - 1]
-            grad_z = ACTIVATIONS[net.hidden].vjp(z, h, grad_h)  # = grad_h (.) g'(z^(l-1))
+            grad_z = vjp(z, h, grad_h)  # = grad_h (.) g'(z^(l-1))
     return grads
 
 

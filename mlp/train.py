@@ -5,6 +5,11 @@ Batches are consecutive blocks of B points of the (optionally reshuffled) traini
 order; when B does not divide N, the leftover points of an epoch join the first batch of
 the next epoch (TensorFlow Playground's carry-over), so B = N is full-batch gradient
 descent and B = 1 is SGD. Without reshuffling the order is fixed, as in Playground.
+
+Implementation: the parameters of all layers and members live in one buffer (and their
+gradients in another), each layer's [W | b] a view, so a step is one batched product per
+layer and direction plus one update; it computes `mlp.network.objective`'s gradient (up to
+rounding order) followed by theta - lr * grad.
 """
 
 from typing import NamedTuple
@@ -12,8 +17,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from mlp.losses import loss_value_and_grad
-from mlp.network import Net, forward, objective
+from mlp.activations import ACTIVATIONS
+from mlp.losses import LOSSES, loss_value_and_grad
+from mlp.network import Net, _check_input, _matmul, forward, omega
 
 CLASSIFICATION_LOSSES = ("cross_entropy", "binary_cross_entropy", "sparsemax")
 
@@ -51,6 +57,71 @@ def evaluate(net: Net, params, X, Y, classify: bool):
 
 def _per_member(A: np.ndarray, M: int) -> np.ndarray:
     return A if A.ndim == 3 else np.broadcast_to(A, (M, *A.shape))
+
+
+class _FlatSGD:
+    """SGD on M nets whose parameters live in one buffer P (M, n): layer l is the block
+    A_l = [W_l | b_l] of shape (M, K_l, K_{l-1} + 1), so with a column of ones appended to
+    its input, z = [h, 1] A^T and [grad_W | grad_b] = grad_z^T [h, 1] are one batched product
+    each, and the update of every layer is one operation on P. Gradients live in G, alike."""
+
+    def __init__(self, net: Net, params, lr: float, l2: float):
+        M, dtype = params[0][0].shape[0], params[0][0].dtype
+        shapes = [W.shape[1:] for W, _ in params]
+        sizes = [k_out * (k_in + 1) for k_out, k_in in shapes]
+        self.P, self.G = np.empty((M, sum(sizes)), dtype), np.empty((M, sum(sizes)), dtype)
+        ends = np.cumsum(sizes)
+        self.A = [self.P[:, e - n : e].reshape(M, k, -1) for e, n, (k, _) in zip(ends, sizes, shapes)]  # views
+        self.gA = [self.G[:, e - n : e].reshape(M, k, -1) for e, n, (k, _) in zip(ends, sizes, shapes)]
+        for A, (W, b) in zip(self.A, params):
+            A[..., :-1], A[..., -1] = W, b
+        self.W = [A[..., :-1] for A in self.A]
+        self.AT = [A.swapaxes(-1, -2) for A in self.A]
+        self.g_hidden, self.g_out = ACTIVATIONS[net.hidden].g, ACTIVATIONS[net.output].g
+        self.vjp = ACTIVATIONS[net.hidden].vjp
+        self.value_and_grad, self.out = LOSSES[net.loss].value_and_grad, ACTIVATIONS[net.output]
+        self.lr, self.l2 = lr, l2
+        self.ones = {}  # (layer, batch size) -> reused input buffer [h, 1]
+
+    def params(self):
+        return [(A[..., :-1], A[..., -1]) for A in self.A]
+
+    def _with_ones(self, l, h):
+        buf = self.ones.get((l, h.shape[-2]))
+        if buf is None:
+            buf = self.ones[(l, h.shape[-2])] = np.ones((*h.shape[:-1], h.shape[-1] + 1), h.dtype)
+        buf[..., :-1] = h
+        return buf
+
+    def step(self, Xb, Yb):
+        """theta <- theta - lr * grad on a batch whose inputs Xb (M, B, D + 1) already carry
+        the column of ones; returns (M,) values, all finite iff every member's objective is."""
+        last = len(self.A) - 1
+        ins, zs, hs = [Xb], [], []
+        for l, AT in enumerate(self.AT):
+            z = np.matmul(ins[l], AT)  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
+            h = self.g_out(z) if l == last else self.g_hidden(z)
+            zs.append(z)
+            hs.append(h)
+            if l < last:
+                ins.append(self._with_ones(l, h))
+        losses, grad_z = self.value_and_grad(z, h, Yb, self.out)
+        grad_z /= Xb.shape[-2]  # the gradient of the batch mean
+        for l in range(last, -1, -1):  # for l from L+1 down to 1
+            np.matmul(grad_z.swapaxes(-1, -2), ins[l], out=self.gA[l])  # [grad_W | grad_b] = grad_z [h, 1]^T
+            if l:
+                grad_z = self.vjp(zs[l - 1], hs[l - 1], _matmul(grad_z, self.W[l]))  # (W^T grad_z) * g'(z)
+        obj = np.add.reduce(losses, axis=-1)  # finite iff the member's mean loss is
+        if self.l2:
+            obj = obj + self.l2 * omega(self.params())
+            for gA, W in zip(self.gA, self.W):
+                gA[..., :-1] += self.l2 * W
+        self.G *= self.lr
+        self.P -= self.G
+        return obj
+
+    def zero(self, dead):
+        self.P[dead] = 0
 
 
 def train(
@@ -92,47 +163,66 @@ def train(
     X_test, Y_test = (A.astype(dtype, copy=False) for A in (data.X_test, data.Y_test))
     record = set(range(epochs + 1)) if eval_epochs is None else {e for e in eval_epochs if 0 <= e <= epochs}
 
-    params = [(W.copy(), b.copy()) for W, b in params]
+    if any(
+        W.ndim != 3 or W.shape[0] != M or b.shape != (M, W.shape[1]) or {W.dtype, b.dtype} != {dtype} for W, b in params
+    ):
+        raise ValueError("params must be [(W (M, K_l, K_l-1), b (M, K_l)), ...] of one dtype, as init makes them")
+    if epochs:  # the shape checks objective makes on every batch, made once
+        _check_input(params, X)
+        if Y.shape[-1] != params[-1][0].shape[-2] or Y.shape[-2] != N:
+            raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
+    sgd = _FlatSGD(net, params, lr, l2)
+    X_steps = np.concatenate([X, np.ones((M, N, 1), dtype)], axis=-1)  # inputs with the column of ones
     alive = np.ones(M, dtype=bool)
     diverged_at = np.full(M, -1)
-    rows = []
+    logged = []  # (epoch, {column: (M,) values})
 
     def log(epoch):
+        p = sgd.params()
         with np.errstate(over="ignore", invalid="ignore"):
-            tr, tr_acc = evaluate(net, params, X, Y, classify)
-            te, te_acc = evaluate(net, params, X_test, Y_test, classify)
+            tr, tr_acc = evaluate(net, p, X, Y, classify)
+            te, te_acc = evaluate(net, p, X_test, Y_test, classify)
         cols = {"train_loss": tr, "test_loss": te}
         if classify:
             cols |= {"train_acc": tr_acc, "test_acc": te_acc}
-        cols = {k: np.where(alive, v, np.nan) for k, v in cols.items()}  # diverged: NaN
-        rows.append(pd.DataFrame({"member": np.arange(M), "epoch": epoch, **cols}))
+        logged.append((epoch, {k: np.where(alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
 
     n_full = N // batch_size
     carry = None  # leftover (X, Y) of the previous epoch
     if 0 in record:
         log(0)
-    for epoch in range(1, epochs + 1):
-        if shuffle_rngs is None:
-            Xe, Ye = X, Y
-        else:
-            order = np.stack([r.permutation(N) for r in shuffle_rngs])[..., None]  # (M, N, 1)
-            Xe, Ye = np.take_along_axis(X, order, axis=1), np.take_along_axis(Y, order, axis=1)
-        for k in range(n_full):
-            Xb, Yb = Xe[:, k * batch_size : (k + 1) * batch_size], Ye[:, k * batch_size : (k + 1) * batch_size]
-            if k == 0 and carry is not None:
-                Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
-            with np.errstate(over="ignore", invalid="ignore"):
-                obj, _, grads = objective(net, params, Xb, Yb, l2)
-                params = [(W - lr * gW, b - lr * gb) for (W, b), (gW, gb) in zip(params, grads)]
-            bad = alive & ~np.isfinite(obj)
-            if bad.any():
-                alive &= ~bad
-                diverged_at[bad] = epoch
-                params = [(np.where(alive[:, None, None], W, 0), np.where(alive[:, None], b, 0)) for W, b in params]
-        carry = (Xe[:, n_full * batch_size :], Ye[:, n_full * batch_size :]) if N % batch_size else None
-        if epoch in record:
-            log(epoch)
+    step, isfinite = sgd.step, np.isfinite
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, epochs + 1):
+            if shuffle_rngs is None:
+                Xe, Ye = X_steps, Y
+            else:
+                order = np.stack([r.permutation(N) for r in shuffle_rngs])[..., None]  # (M, N, 1)
+                Xe, Ye = np.take_along_axis(X_steps, order, axis=1), np.take_along_axis(Y, order, axis=1)
+            for k in range(n_full):
+                Xb, Yb = Xe[:, k * batch_size : (k + 1) * batch_size], Ye[:, k * batch_size : (k + 1) * batch_size]
+                if k == 0 and carry is not None:
+                    Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
+                obj = step(Xb, Yb)
+                if not isfinite(obj).all():
+                    bad = alive & ~isfinite(obj)
+                    if bad.any():
+                        alive &= ~bad
+                        diverged_at[bad] = epoch
+                        sgd.zero(~alive)
+            carry = (Xe[:, n_full * batch_size :], Ye[:, n_full * batch_size :]) if N % batch_size else None
+            if epoch in record:
+                log(epoch)
 
-    final = [(np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in params]
-    history = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    final = [(np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in sgd.params()]
+    if logged:
+        history = pd.DataFrame(
+            {
+                "member": np.tile(np.arange(M), len(logged)),
+                "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
+                **{k: np.concatenate([cols[k] for _, cols in logged]) for k in logged[0][1]},
+            }
+        )
+    else:
+        history = pd.DataFrame()
     return Result(final, history, diverged_at)

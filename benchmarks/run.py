@@ -1,0 +1,836 @@
+"""Benchmark harness: the core's training step against PyTorch (CPU) and scikit-learn.
+
+    python -m benchmarks                 # all figures at 1 and 2 threads -> benchmarks/RESULTS.md
+    python -m benchmarks --pipeline      # also the default and quick Snakemake pipelines (minutes)
+    python -m benchmarks --quick         # fewer repeats (a smoke run; writes the same file)
+
+Each thread count runs in its own subprocess with OMP/OPENBLAS/MKL_NUM_THREADS set (and
+threadpoolctl / torch.set_num_threads as a second guard). Every figure is the median of
+repeated timings after a warm-up; the implementations compared in one table are timed
+interleaved (round robin), so a load on the shared machine hits them alike. Peers that are
+not installed (the `bench` extra: torch, scikit-learn) are skipped and marked n/a.
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set in the environment, are removed in the worker
+processes only (they pin OpenBLAS to an old kernel); `--keep-openblas-env` keeps them. The
+kernel OpenBLAS then runs is reported (threadpoolctl).
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+OPENBLAS_PIN = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+# (name, sizes, hidden, output, loss, batch); N = STEPS_PER_EPOCH * batch training points
+SHAPES = [
+    ("2-4-2-1 tanh B=10", (2, 4, 2, 1), "tanh", "tanh", "squared", 10),
+    ("2-64-64-1 relu B=32", (2, 64, 64, 1), "relu", "linear", "squared", 32),
+    ("1-16-1 tanh B=256", (1, 16, 1), "tanh", "linear", "squared", 256),
+    ("1-256-1 tanh B=256", (1, 256, 1), "tanh", "linear", "squared", 256),
+    ("1-4096-1 tanh B=256", (1, 4096, 1), "tanh", "linear", "squared", 256),
+    ("784-256-256-10 relu softmax-CE B=128", (784, 256, 256, 10), "relu", "softmax", "cross_entropy", 128),
+]
+LECTURE_SIZE = ("2-4-2-1 tanh B=10", "2-64-64-1 relu B=32")
+STEPS_PER_EPOCH = 10
+LR = 0.01
+ENSEMBLE_M, ENSEMBLE_STEPS = 100, 5000
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def _calibrate(fn, target: float) -> int:
+    """Units n such that fn(n) takes about `target` seconds."""
+    n = 1
+    while True:
+        t = time.perf_counter()
+        fn(n)
+        dt = time.perf_counter() - t
+        if dt >= target / 4 or n >= 1 << 20:
+            return max(1, int(n * target / max(dt, 1e-9)))
+        n *= 4
+
+
+def measure(runners: dict, target: float, repeats: int) -> dict:
+    """Median seconds per unit of each runner fn(n) (n units of work), timed round robin.
+
+    runners: name -> (fn, units_per_call_unit). One warm-up round, then `repeats` rounds."""
+    counts = {k: _calibrate(fn, target) for k, (fn, _) in runners.items()}
+    samples = {k: [] for k in runners}
+    for rep in range(repeats + 1):
+        for k, (fn, units) in runners.items():
+            t = time.perf_counter()
+            fn(counts[k])
+            dt = time.perf_counter() - t
+            if rep:  # round 0 is the warm-up
+                samples[k].append(dt / (counts[k] * units))
+    return {
+        k: {"median": statistics.median(v), "min": min(v), "max": max(v), "n": counts[k] * units, "repeats": repeats}
+        for (k, v), units in zip(samples.items(), (u for _, u in runners.values()))
+    }
+
+
+# ----------------------------------------------------------------------------- peers
+
+
+def _torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def _sklearn():
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return None
+    return sklearn
+
+
+def make_data(sizes, loss, N, dtype, seed=0):
+    r = np.random.default_rng(seed)
+    X = r.normal(size=(N, sizes[0])).astype(dtype)
+    C = sizes[-1]
+    if loss == "cross_entropy":
+        labels = r.integers(0, C, size=N)
+        Y = np.eye(C, dtype=dtype)[labels]
+    elif loss == "binary_cross_entropy":
+        labels = r.integers(0, 2, size=N)
+        Y = labels[:, None].astype(dtype)
+    else:
+        labels = None
+        Y = np.tanh(r.normal(size=(N, C))).astype(dtype)
+    return X, Y, labels
+
+
+def core_runner(sizes, hidden, output, loss, B, dtype, M=1, X=None, Y=None):
+    from mlp.network import Net, init
+    from mlp.seeding import rngs
+    from mlp.train import Split, train
+
+    net = Net(sizes, hidden=hidden, output=output, loss=loss)
+    params = init(net, "he" if hidden == "relu" else "glorot", rngs(range(M), "bench"), dtype=dtype)
+    if X is None:
+        X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
+    data = Split(X, Y, X[..., :B, :], Y[..., :B, :])
+    spe = X.shape[-2] // B
+
+    def run(n_epochs):
+        train(net, params, data, lr=LR, batch_size=B, epochs=n_epochs, eval_epochs=(), classify=False)
+
+    return run, spe
+
+
+def torch_model(torch, sizes, hidden, output, tdtype):
+    layers = []
+    acts = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}
+    for l, (k_in, k_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        layers.append(torch.nn.Linear(k_in, k_out, dtype=tdtype))
+        last = l == len(sizes) - 1
+        if not last:
+            layers.append(acts[hidden]())
+        elif output in ("tanh", "sigmoid") and output in acts:
+            layers.append(acts[output]())  # squared loss on a tanh output; fused losses take logits
+    return torch.nn.Sequential(*layers)
+
+
+def torch_runner(torch, sizes, hidden, output, loss, B, dtype):
+    F = torch.nn.functional
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    torch.manual_seed(0)
+    model = torch_model(torch, sizes, hidden, output if loss == "squared" else "linear", tdtype)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    X, Y, labels = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
+    Xt = torch.from_numpy(X)
+    Yt = torch.from_numpy(labels) if loss == "cross_entropy" else torch.from_numpy(Y)
+    lossfn = {
+        "squared": F.mse_loss,
+        "cross_entropy": F.cross_entropy,
+        "binary_cross_entropy": F.binary_cross_entropy_with_logits,
+    }[loss]
+
+    def run(n_epochs):
+        for _ in range(n_epochs):
+            for k in range(STEPS_PER_EPOCH):
+                xb, yb = Xt[k * B : (k + 1) * B], Yt[k * B : (k + 1) * B]
+                opt.zero_grad(set_to_none=True)
+                lossfn(model(xb), yb).backward()
+                opt.step()
+
+    return run, STEPS_PER_EPOCH
+
+
+def sklearn_runner(sizes, hidden, output, loss, B, dtype):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    X, Y, labels = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
+    classify = loss == "cross_entropy"
+    cls = MLPClassifier if classify else MLPRegressor
+    y = labels if classify else Y[:, 0]
+
+    def run(n_epochs):
+        est = cls(
+            hidden_layer_sizes=sizes[1:-1],
+            activation=hidden,
+            solver="sgd",
+            learning_rate_init=LR,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            alpha=0.0,
+            batch_size=B,
+            shuffle=False,
+            max_iter=n_epochs,
+            tol=0.0,
+            n_iter_no_change=n_epochs + 1,
+            random_state=0,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            est.fit(X, y)
+
+    return run, STEPS_PER_EPOCH
+
+
+# ----------------------------------------------------------------------------- GEMM products
+
+
+def gemm_products(sizes, B):
+    """(m, k, n) of every matrix product in one training step of a net: forward z = h W^T,
+    backward grad_W = grad_z^T h and grad_h = grad_z W (not into the input layer)."""
+    prods = []
+    for l, (k_in, k_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        prods.append((B, k_in, k_out))
+        prods.append((k_out, B, k_in))
+        if l > 1:
+            prods.append((B, k_out, k_in))
+    return prods
+
+
+def gemm_runner(prods, dtype):
+    r = np.random.default_rng(0)
+    mats = [
+        (r.normal(size=(m, k)).astype(dtype), r.normal(size=(k, n)).astype(dtype), np.empty((m, n), dtype))
+        for m, k, n in prods
+    ]
+
+    def run(n):
+        for _ in range(n):
+            for a, b, c in mats:
+                np.matmul(a, b, out=c)
+
+    return run
+
+
+def flops(prods) -> float:
+    return float(sum(2 * m * k * n for m, k, n in prods))
+
+
+# ----------------------------------------------------------------------------- ensemble
+
+
+def xor_data(dtype):
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=dtype)
+    Y = np.array([[0], [1], [1], [0]], dtype=dtype)
+    return X, Y
+
+
+def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
+    """Per model-step runners for M XOR nets (2-2-1 sigmoid, binary CE, full batch B = 4)."""
+    from mlp.network import Net, init
+    from mlp.seeding import rngs
+    from mlp.train import Split, train
+
+    net = Net((2, 2, 1), hidden="sigmoid", output="sigmoid", loss="binary_cross_entropy")
+    X, Y = xor_data(dtype)
+    data = Split(X, Y, X, Y)
+    params = init(net, "glorot", rngs(range(M), "bench"), dtype=dtype)
+    lr = 0.5
+    runners = {}
+
+    def ensemble(n):
+        train(net, params, data, lr=lr, batch_size=4, epochs=n, eval_epochs=(), classify=False)
+
+    runners["core ensemble (one train call)"] = (ensemble, M)
+
+    singles = [[(W[m : m + 1], b[m : m + 1]) for W, b in params] for m in range(loop_members)]
+
+    def loop(n):
+        for p in singles:
+            train(net, p, data, lr=lr, batch_size=4, epochs=n, eval_epochs=(), classify=False)
+
+    runners["core Python loop over nets"] = (loop, loop_members)
+    if torch is None:
+        return runners
+    F = torch.nn.functional
+    tdtype = torch.float64 if dtype == np.float64 else torch.float32
+    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+    torch.manual_seed(0)
+    models = [torch_model(torch, (2, 2, 1), "sigmoid", "linear", tdtype) for _ in range(loop_members)]
+    opts = [torch.optim.SGD(m.parameters(), lr=lr) for m in models]
+
+    def tloop(n):
+        for model, opt in zip(models, opts):
+            for _ in range(n):
+                opt.zero_grad(set_to_none=True)
+                F.binary_cross_entropy_with_logits(model(Xt), Yt).backward()
+                opt.step()
+
+    runners["torch Python loop over nets"] = (tloop, loop_members)
+    tp = [torch.tensor(A, requires_grad=True) for Wb in params for A in Wb]  # W1, b1, W2, b2
+    W1, b1, W2, b2 = tp
+    topt = torch.optim.SGD(tp, lr=lr)
+    Xm, Ym = Xt.expand(M, 4, 2), Yt.expand(M, 4, 1)
+
+    def tbmm(n):
+        for _ in range(n):
+            topt.zero_grad(set_to_none=True)
+            h = torch.sigmoid(torch.baddbmm(b1[:, None, :], Xm, W1.transpose(1, 2)))
+            z = torch.baddbmm(b2[:, None, :], h, W2.transpose(1, 2))
+            # sum over members of each member's mean loss: member m's gradient is its own
+            (F.binary_cross_entropy_with_logits(z, Ym, reduction="sum") / 4).backward()
+            topt.step()
+
+    runners["torch batched bmm"] = (tbmm, M)
+    return runners
+
+
+# ----------------------------------------------------------------------------- other figures
+
+
+def regions_figure(repeats):
+    from mlp.regions import count_regions_2d
+
+    r = np.random.default_rng(0)
+    widths = (2, 48, 48, 48, 1)  # ~1e4 regions
+    params = [
+        (r.normal(0, np.sqrt(2 / k_in), (k_out, k_in)), r.normal(0, 0.1, k_out))
+        for k_in, k_out in zip(widths[:-1], widths[1:])
+    ]
+    box = [[-2.0, 2.0], [-2.0, 2.0]]
+    times, res = [], None
+    for _ in range(repeats + 1):
+        t = time.perf_counter()
+        res = count_regions_2d(params, box)
+        times.append(time.perf_counter() - t)
+    t = statistics.median(times[1:])
+    return {
+        "net": "-".join(map(str, widths)) + " He (bias N(0, 0.1^2)), box [-2, 2]^2",
+        "n_activation": int(res.n_activation),
+        "n_linear": int(res.n_linear),
+        "seconds": t,
+        "regions_per_s": res.n_activation / t,
+    }
+
+
+def threshold_figure(repeats):
+    from mlp.threshold import count_threshold_functions
+
+    times, res = [], None
+    for _ in range(max(1, repeats // 2) + 1):
+        t = time.perf_counter()
+        res = count_threshold_functions(4)
+        times.append(time.perf_counter() - t)
+    t = statistics.median(times[1:])
+    return {"count": int(res.count), "n_lps": int(res.n_lps), "seconds": t}
+
+
+def memory_figure(sizes, hidden, output, loss, B, M=1):
+    """Peak bytes traced during train (2 epochs) / bytes of one step's activations + params."""
+    from mlp.network import Net, init
+    from mlp.seeding import rngs
+    from mlp.train import Split, train
+
+    net = Net(sizes, hidden=hidden, output=output, loss=loss)
+    params = init(net, "glorot", rngs(range(M), "bench"))
+    X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, np.float64)
+    data = Split(X, Y, X[:B], Y[:B])
+    train(net, params, data, lr=LR, batch_size=B, epochs=1, eval_epochs=())  # warm caches
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    train(net, params, data, lr=LR, batch_size=B, epochs=2, eval_epochs=())
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    act = 8 * M * B * (sizes[0] + 2 * sum(sizes[1:]))  # x, and z, h of every layer
+    par = 8 * M * sum(k_out * (k_in + 1) for k_in, k_out in zip(sizes[:-1], sizes[1:]))
+    return {"peak_bytes": peak, "activation_bytes": act, "param_bytes": par, "ratio": peak / (act + par)}
+
+
+def profile_step(sizes, hidden, output, loss, B, dtype, top=8):
+    """cProfile of the core's train() on one shape: top functions by own time."""
+    run, _ = core_runner(sizes, hidden, output, loss, B, dtype)
+    run(2)
+    pr = cProfile.Profile()
+    pr.enable()
+    run(20)
+    pr.disable()
+    s = io.StringIO()
+    pstats.Stats(pr, stream=s).sort_stats("tottime").print_stats(top)
+    lines = [ln for ln in s.getvalue().splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if ln.strip().startswith("ncalls"))
+    return [ln.replace(str(ROOT) + "/", "") for ln in lines[start:]]
+
+
+def op_breakdown(K, B, dtype, repeats):
+    """Seconds of each array operation of one 1-K-1 tanh step, timed alone."""
+    r = np.random.default_rng(0)
+    x = r.normal(size=(1, B, 1)).astype(dtype)
+    w1, b1 = r.normal(size=(1, K, 1)).astype(dtype), r.normal(size=(1, K)).astype(dtype)
+    w2 = r.normal(size=(1, 1, K)).astype(dtype)
+    z = (x * w1[:, None, :, 0] + b1[:, None, :]).astype(dtype)
+    h = np.tanh(z)
+    g = r.normal(size=(1, B, 1)).astype(dtype)
+    ops = {
+        "z1 = x w1^T + b1 (broadcast)": lambda n: [np.add(x * w1[:, None, :, 0], b1[:, None, :]) for _ in range(n)],
+        "h1 = tanh(z1)": lambda n: [np.tanh(z) for _ in range(n)],
+        "z2 = h1 w2^T (GEMV)": lambda n: [h @ w2.swapaxes(-1, -2) for _ in range(n)],
+        "grad_W2 = g^T h1 (GEMV)": lambda n: [g.swapaxes(-1, -2) @ h for _ in range(n)],
+        "grad_h1 = g w2 (broadcast)": lambda n: [g * w2 for _ in range(n)],
+        "grad_z1 = grad_h1 (1 - h1^2)": lambda n: [(g * w2) * (1 - h**2) for _ in range(n)],
+        "grad_W1 = grad_z1^T x (GEMV)": lambda n: [z.swapaxes(-1, -2) @ x for _ in range(n)],
+        "grad_b1 = sum_B grad_z1": lambda n: [z.sum(-2) for _ in range(n)],
+    }
+    res = measure({k: (f, 1) for k, f in ops.items()}, target=0.02, repeats=repeats)
+    return {k: v["median"] for k, v in res.items()}
+
+
+# ----------------------------------------------------------------------------- worker
+
+
+def worker(threads: int, quick: bool) -> dict:
+    import threadpoolctl
+
+    threadpoolctl.threadpool_limits(threads)
+    torch, sk = _torch(), _sklearn()
+    if torch is not None:
+        torch.set_num_threads(threads)
+    target, repeats = (0.03, 3) if quick else (0.1, 7)
+    out = {"threads": threads, "threadpool": threadpoolctl.threadpool_info(), "shapes": {}, "gemm_peak": {}}
+    out["versions"] = {"numpy": np.__version__}
+    if torch is not None:
+        out["versions"]["torch"] = torch.__version__
+    if sk is not None:
+        out["versions"]["scikit-learn"] = sk.__version__
+    for dtype in (np.float64, np.float32):
+        n = 1024
+        peak = measure({"gemm": (gemm_runner([(n, n, n)], dtype), 1)}, target, repeats)["gemm"]["median"]
+        out["gemm_peak"][np.dtype(dtype).name] = 2 * n**3 / peak
+    for name, sizes, hidden, output, loss, B in SHAPES:
+        runners = {}
+        for dtype in (np.float64, np.float32):
+            dn = np.dtype(dtype).name
+            runners[f"core {dn}"] = core_runner(sizes, hidden, output, loss, B, dtype)
+            if torch is not None:
+                runners[f"torch {dn}"] = torch_runner(torch, sizes, hidden, output, loss, B, dtype)
+            if sk is not None and dtype == np.float64:
+                runners[f"sklearn {dn}"] = sklearn_runner(sizes, hidden, output, loss, B, dtype)
+            runners[f"GEMM products {dn}"] = (gemm_runner(gemm_products(sizes, B), dtype), 1)
+        print(f"[{threads} thread(s)] {name}", file=sys.stderr, flush=True)
+        out["shapes"][name] = {"times": measure(runners, target, repeats), "flops": flops(gemm_products(sizes, B))}
+    print(f"[{threads} thread(s)] ensemble", file=sys.stderr, flush=True)
+    out["ensemble"] = {
+        np.dtype(dt).name: measure(ensemble_runners(torch, dt), target * 3, repeats) for dt in (np.float64, np.float32)
+    }
+    if threads == 1:
+        print("[1 thread] regions, threshold, memory, profiles", file=sys.stderr, flush=True)
+        out["regions"] = regions_figure(repeats)
+        out["threshold"] = threshold_figure(repeats)
+        out["memory"] = {
+            name: memory_figure(sizes, hidden, output, loss, B) for name, sizes, hidden, output, loss, B in SHAPES
+        }
+        out["memory"]["ensemble 100 x 2-2-1 B=4"] = memory_figure((2, 2, 1), "sigmoid", "sigmoid", "squared", 4, M=100)
+        out["profiles"] = {
+            name: profile_step(sizes, hidden, output, loss, B, np.float64)
+            for name, sizes, hidden, output, loss, B in SHAPES
+            if name in LECTURE_SIZE or name.startswith("1-4096")
+        }
+        out["breakdown_1_4096_1"] = {
+            np.dtype(dt).name: op_breakdown(4096, 256, dt, repeats) for dt in (np.float64, np.float32)
+        }
+    return out
+
+
+# ----------------------------------------------------------------------------- parent
+
+
+def worker_env(threads: int, keep_openblas: bool) -> dict:
+    env = dict(os.environ)
+    for v in THREAD_VARS:
+        env[v] = str(threads)
+    if not keep_openblas:
+        for v in OPENBLAS_PIN:
+            env.pop(v, None)
+    return env
+
+
+def run_worker(threads: int, quick: bool, keep_openblas: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "out.json"
+        cmd = [sys.executable, "-m", "benchmarks.run", "--worker", str(threads), "--out", str(path)]
+        if quick:
+            cmd.append("--quick")
+        subprocess.run(cmd, env=worker_env(threads, keep_openblas), cwd=ROOT, check=True)
+        return json.loads(path.read_text())
+
+
+THREADS_SNAKEFILE = """
+rule all:
+    input: expand("env_{i}.txt", i=range(4))
+
+rule probe:
+    output: "env_{i}.txt"
+    threads: 1
+    shell: "{PY} -c {CODE:q} > {output}"
+"""
+THREADS_CODE = (
+    "import os, json, numpy, threadpoolctl; "
+    "print(json.dumps({v: os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')} "
+    "| {'blas_threads': [i['num_threads'] for i in threadpoolctl.threadpool_info()]}))"
+)
+
+
+def snakemake_threads() -> dict:
+    """What BLAS thread count a `threads: 1` shell job sees when Snakemake runs 4 at --cores 2."""
+    snakemake = Path(sys.executable).with_name("snakemake")
+    with tempfile.TemporaryDirectory() as tmp:
+        sf = Path(tmp) / "Snakefile"
+        sf.write_text(f"PY = {sys.executable!r}\nCODE = {THREADS_CODE!r}\n" + THREADS_SNAKEFILE)
+        env = {k: v for k, v in os.environ.items() if k not in THREAD_VARS}  # as a user's shell would
+        subprocess.run(
+            [str(snakemake), "--cores", "2", "--snakefile", str(sf), "--directory", tmp, "-q"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        return {i: json.loads((Path(tmp) / f"env_{i}.txt").read_text()) for i in range(4)}
+
+
+def pipeline_time(config: str) -> dict:
+    """Wall time of the whole pipeline on a copy of the workflow sources, in a fresh directory."""
+    snakemake = Path(sys.executable).with_name("snakemake")
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        src = Path(tmp) / "src"
+        shutil.copytree(
+            ROOT,
+            src,
+            ignore=shutil.ignore_patterns(
+                ".venv", ".git", ".snakemake", "results", "figures", "logs", "*.egg-info", "__pycache__"
+            ),
+        )
+        run = Path(tmp) / "run"
+        run.mkdir()
+        cmd = [str(snakemake), "--cores", "2", "--snakefile", str(src / "Snakefile"), "--directory", str(run)]
+        cmd += ["--configfile", str(src / config), "-q"]
+        t = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        dt = time.perf_counter() - t
+        return {"config": config, "seconds": dt, "returncode": p.returncode, "tail": p.stderr[-2000:]}
+
+
+def machine() -> dict:
+    model = "unknown"
+    try:
+        for ln in Path("/proc/cpuinfo").read_text().splitlines():
+            if ln.startswith("model name"):
+                model = ln.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cfg = {}
+    try:
+        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    except Exception:  # noqa: BLE001 - show_config's layout varies between numpy versions
+        pass
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "blas": {k: cfg.get(k) for k in ("name", "version", "openblas configuration")},
+        "openblas_pin": {v: os.environ.get(v) for v in OPENBLAS_PIN},
+        "loadavg": os.getloadavg(),
+    }
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _fmt_t(s: float) -> str:
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} us"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
+    L = []
+    L.append("# Benchmarks: the MLP core vs PyTorch (CPU) and scikit-learn\n")
+    L.append(f"Regenerate: `{cmd}` (from the repository root; writes this file).\n")
+    L.append(
+        "Every time is the median of repeated timings after a warm-up, with the implementations of a "
+        "table timed round robin in one process (one process per thread count, OMP/OPENBLAS/MKL_NUM_THREADS "
+        "set). A step is one mini-batch SGD update (forward, loss, backward, update) inside the library's own "
+        f"training loop (`mlp.train.train`, `torch.optim.SGD`, `sklearn ... .fit`), {STEPS_PER_EPOCH} steps per epoch. "
+        "Ratios are time / time: core / peer < 1 means the core is faster. The machine is shared: absolute "
+        "times move with its load (load average below), ratios much less.\n"
+    )
+    L.append("## Machine\n")
+    L.append(f"- CPU: {info['cpu']}, {info['cores']} cores; Python {info['python']}; {info['platform']}")
+    L.append(f"- load average at start / end: {info['loadavg']} / {extra['loadavg_end']}")
+    L.append(f"- numpy BLAS: {info['blas']}")
+    pin = {k: v for k, v in info["openblas_pin"].items() if v}
+    note = "removed in the workers" if pin and not extra["keep_openblas"] else "kept"
+    L.append(f"- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the environment: {pin or 'not set'} ({note})")
+    for t, r in runs.items():
+        libs = ", ".join(
+            f"{i.get('internal_api')} {i.get('version') or ''} {i.get('architecture') or ''} threads={i['num_threads']}".replace(
+                "  ", " "
+            )
+            for i in r["threadpool"]
+        )
+        L.append(f"- threadpoolctl in the {t}-thread worker: {libs}")
+    L.append(f"- versions: {runs[min(runs)]['versions']}")
+    L.append("")
+
+    L.append("## Training step per shape\n")
+    for t, r in runs.items():
+        L.append(f"### {t} thread(s)\n")
+        L.append(
+            "| shape | dtype | core step | torch step | core / torch | sklearn step | core / sklearn | "
+            "GEMM products alone | GEMM / core step | core GFLOP/s (of GEMM peak) |"
+        )
+        L.append("|---|---|---|---|---|---|---|---|---|---|")
+        for name, s in r["shapes"].items():
+            T = s["times"]
+            for dn in ("float64", "float32"):
+                c = T[f"core {dn}"]["median"]
+                tt = T.get(f"torch {dn}", {}).get("median")
+                sk = T.get(f"sklearn {dn}", {}).get("median")
+                g = T[f"GEMM products {dn}"]["median"]
+                gf = s["flops"] / c / 1e9
+                peak = r["gemm_peak"][dn] / 1e9
+                L.append(
+                    f"| {name} | {dn} | {_fmt_t(c)} | {_fmt_t(tt) if tt else 'n/a'} | "
+                    f"{f'{c / tt:.3f}' if tt else 'n/a'} | {_fmt_t(sk) if sk else 'n/a'} | "
+                    f"{f'{c / sk:.3f}' if sk else 'n/a'} | {_fmt_t(g)} | {g / c:.2f} | {gf:.2f} ({gf / peak:.1%}) |"
+                )
+        L.append(
+            f"\nGEMM peak (1024^3 np.matmul): float64 {r['gemm_peak']['float64'] / 1e9:.1f} GFLOP/s, "
+            f"float32 {r['gemm_peak']['float32'] / 1e9:.1f} GFLOP/s.\n"
+        )
+
+    L.append("## Ensemble: 100 XOR nets (2-2-1 sigmoid, binary CE, full batch B = 4)\n")
+    L.append(
+        f"Per model-step time (one net, one SGD step); `{ENSEMBLE_M} x {ENSEMBLE_STEPS}` extrapolates to the "
+        "whole job. The loops time 4 nets and scale.\n"
+    )
+    for t, r in runs.items():
+        L.append(f"### {t} thread(s)\n")
+        L.append(
+            f"| dtype | implementation | per model-step | {ENSEMBLE_M} nets x {ENSEMBLE_STEPS} steps | "
+            "time / core ensemble |"
+        )
+        L.append("|---|---|---|---|---|")
+        for dn, E in r["ensemble"].items():
+            base = E["core ensemble (one train call)"]["median"]
+            for k, v in E.items():
+                m = v["median"]
+                L.append(f"| {dn} | {k} | {_fmt_t(m)} | {_fmt_t(m * ENSEMBLE_M * ENSEMBLE_STEPS)} | {m / base:.1f} |")
+        L.append("")
+
+    r1 = runs[1]
+    L.append("## Exact region counting and threshold functions (1 thread)\n")
+    g = r1["regions"]
+    L.append(
+        f"- `mlp.regions.count_regions_2d` on a random {g['net']}: {g['n_activation']} activation regions "
+        f"({g['n_linear']} linear) in {_fmt_t(g['seconds'])}: **{g['regions_per_s']:.3g} regions/s**"
+    )
+    th = r1["threshold"]
+    L.append(
+        f"- `mlp.threshold.count_threshold_functions(4)`: {th['count']} threshold functions, {th['n_lps']} LPs, "
+        f"{_fmt_t(th['seconds'])}\n"
+    )
+
+    L.append("## Memory\n")
+    L.append(
+        "Peak bytes traced by tracemalloc during `train` (2 epochs, after a warm-up epoch) over the bytes of "
+        "one step's activations (x, and z, h of every layer) plus the parameters (float64).\n"
+    )
+    L.append("| shape | peak | activations + params | ratio |")
+    L.append("|---|---|---|---|")
+    for name, m in r1["memory"].items():
+        L.append(
+            f"| {name} | {m['peak_bytes'] / 1024:.0f} KiB | {(m['activation_bytes'] + m['param_bytes']) / 1024:.0f} KiB "
+            f"| {m['ratio']:.2f} |"
+        )
+    L.append("")
+
+    L.append("## BLAS threads under Snakemake\n")
+    st = extra["snakemake_threads"]
+    L.append(
+        "Four `threads: 1` shell jobs run by `snakemake --cores 2` with no thread variables in the calling "
+        "shell; each job printed its environment and threadpoolctl's thread counts:\n"
+    )
+    for i, v in st.items():
+        L.append(f"- job {i}: {v}")
+    oversub = any(any(n > 1 for n in v["blas_threads"]) for v in st.values())
+    L.append(
+        "\nVerdict: "
+        + (
+            "jobs run BLAS with more than one thread: parallel jobs oversubscribe the cores."
+            if oversub
+            else "every job runs its BLAS (and OpenMP) with 1 thread: 2 parallel jobs use 2 cores, no oversubscription."
+        )
+        + "\n"
+    )
+
+    L.append("## Pipeline wall time (2 cores)\n")
+    if extra.get("pipeline"):
+        for p in extra["pipeline"]:
+            L.append(f"- `{p['config']}`: {_fmt_t(p['seconds'])} (exit code {p['returncode']})")
+    else:
+        L.append("- not measured in this run (add `--pipeline`; it takes minutes).")
+    L.append("")
+
+    L.append("## Targets\n")
+    L.append("| target | measured (1 thread) | measured (2 threads) | verdict (1 thread) |")
+    L.append("|---|---|---|---|")
+
+    def ratio(r, shape, dn, peer="torch"):
+        T = r["shapes"][shape]["times"]
+        p = T.get(f"{peer} {dn}")
+        return T[f"core {dn}"]["median"] / p["median"] if p else None
+
+    def row(label, f, ok):
+        a, b = f(runs[1]), f(runs[2]) if 2 in runs else None
+        L.append(
+            f"| {label} | {a if isinstance(a, str) else f'{a:.3g}'} | "
+            f"{'n/a' if b is None else (b if isinstance(b, str) else f'{b:.3g}')} | {_verdict(ok(a))} |"
+        )
+
+    if "torch float64" in r1["shapes"][LECTURE_SIZE[0]]["times"]:
+        for shape in LECTURE_SIZE:
+            for dn in ("float64", "float32"):
+                row(
+                    f"{shape} {dn}: core / torch step <= 0.25",
+                    lambda r, s=shape, d=dn: ratio(r, s, d),
+                    lambda x: x <= 0.25,
+                )
+        for dn, lim in (("float32", 1.0), ("float64", 1.5)):
+            row(
+                f"1-4096-1 tanh {dn}: core / torch step <= {lim}",
+                lambda r, d=dn: ratio(r, "1-4096-1 tanh B=256", d),
+                lambda x, lim=lim: x <= lim,
+            )
+
+    def ens(r, dn, k):
+        E = r["ensemble"][dn]
+        return E[k]["median"] / E["core ensemble (one train call)"]["median"]
+
+    for dn in ("float64", "float32"):
+        row(
+            f"ensemble {dn}: loop / ensemble >= 40",
+            lambda r, d=dn: ens(r, d, "core Python loop over nets"),
+            lambda x: x >= 40,
+        )
+        if "torch batched bmm" in r1["ensemble"][dn]:
+            row(
+                f"ensemble {dn}: torch bmm / ensemble >= 3",
+                lambda r, d=dn: ens(r, d, "torch batched bmm"),
+                lambda x: x >= 3,
+            )
+        row(
+            f"ensemble {dn}: per model-step <= 1 us",
+            lambda r, d=dn: r["ensemble"][d]["core ensemble (one train call)"]["median"] * 1e6,
+            lambda x: x <= 1.0,
+        )
+    big = "784-256-256-10 relu softmax-CE B=128"
+    for dn in ("float64", "float32"):
+        row(
+            f"{big} {dn}: GEMM products / step >= 0.80",
+            lambda r, d=dn: (
+                r["shapes"][big]["times"][f"GEMM products {d}"]["median"]
+                / r["shapes"][big]["times"][f"core {d}"]["median"]
+            ),
+            lambda x: x >= 0.8,
+        )
+    row("exact 2-D regions per second >= 1e4", lambda r: r1["regions"]["regions_per_s"], lambda x: x >= 1e4)
+    mem = max(m["ratio"] for m in r1["memory"].values())
+    L.append(
+        f"| memory: peak / (activations + params), worst shape | {mem:.2f} | | {'met' if mem <= 8 else 'NOT met'} (<= 8) |"
+    )
+    for p in extra.get("pipeline") or []:
+        lim = 300 if p["config"] == "config.yaml" else 60
+        L.append(
+            f"| pipeline `{p['config']}` <= {lim} s on 2 cores | {p['seconds']:.0f} s | | {_verdict(p['seconds'] <= lim and p['returncode'] == 0)} |"
+        )
+    L.append("")
+
+    L.append("## Where the time goes (cProfile of the core's `train`, 20 epochs, float64, 1 thread)\n")
+    for name, lines in r1["profiles"].items():
+        L.append(f"### {name}\n")
+        L.append("```")
+        L.extend(lines)
+        L.append("```\n")
+    L.append("### 1-4096-1 tanh B=256: each array operation of a step timed alone (1 thread)\n")
+    L.append("| operation | float64 | float32 |")
+    L.append("|---|---|---|")
+    bd = r1["breakdown_1_4096_1"]
+    for k in bd["float64"]:
+        L.append(f"| {k} | {_fmt_t(bd['float64'][k])} | {_fmt_t(bd['float32'][k])} |")
+    L.append("")
+    return "\n".join(L)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer and shorter repeats")
+    ap.add_argument("--pipeline", action="store_true", help="also time the default and quick pipelines")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--keep-openblas-env", action="store_true", help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE")
+    ap.add_argument("--output", type=Path, default=RESULTS)
+    ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.worker:
+        a.out.write_text(json.dumps(worker(a.worker, a.quick)))
+        return
+    if 1 not in a.threads:
+        ap.error("--threads must include 1")
+    info = machine()
+    runs = {t: run_worker(t, a.quick, a.keep_openblas_env) for t in sorted(a.threads)}
+    extra = {"keep_openblas": a.keep_openblas_env, "snakemake_threads": snakemake_threads()}
+    if a.pipeline:
+        extra["pipeline"] = [pipeline_time("config.yaml"), pipeline_time("config.quick.yaml")]
+    extra["loadavg_end"] = os.getloadavg()
+    cmd = "python -m benchmarks" + (" --pipeline" if a.pipeline else "") + (" --quick" if a.quick else "")
+    a.output.write_text(report(info, runs, extra, cmd))
+    print(f"wrote {a.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
