@@ -1,9 +1,5 @@
-"""One figure style for the whole suite."""
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+"""One figure style for the whole suite (pyplot is imported on first use: jobs that only
+compute tables skip its start-up cost)."""
 
 STYLE = {
     "figure.dpi": 110,
@@ -22,13 +18,13 @@ PM_COLORS = {1.0: "#1f77b4", -1.0: "#ff7f0e"}  # label +1 / -1 (Playground: blue
 
 def figure(nrows: int = 1, ncols: int = 1, width: float = 4.0, height: float = 3.2, **kwargs):
     """A figure with `nrows x ncols` panels of the given size (inches) in the suite's style."""
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(
-            nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, layout="constrained", **kwargs
-        )
-    for ax in axes.flat:
-        for key, value in STYLE.items():
-            if key.startswith("axes.grid"):
-                ax.grid(value, alpha=STYLE["grid.alpha"])
-        ax.spines[["top", "right"]].set_visible(False)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(STYLE)  # the suite's style for this (plotting) process
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, layout="constrained", **kwargs
+    )
     return fig, axes

@@ -25,6 +25,10 @@ TARGETS.extend(
 )
 
 
+# The module sources every logic job runs: the CLI in logic.py imports logic_trained.py for its steps.
+LG_SRC = src("experiments/logic.py", "experiments/logic_trained.py")
+
+
 def logic_cfg(*keys, **extra):
     """The logic block's entries `keys` (plus `extra`) as JSON: a rule reruns only when its own knobs change."""
     return json.dumps({**{k: config[LG][k] for k in keys}, **extra}, sort_keys=True)
@@ -35,7 +39,7 @@ rule logic_exact:
     linear accuracy on XOR, and n-bit parity vs feature order (C04)."""
     input:
         CORE,
-        src("experiments/logic.py"),
+        LG_SRC,
     output:
         f"results/{LG}/certificates_2.csv",
         report(
@@ -72,7 +76,7 @@ rule logic_neuron:
     decision boundaries of one neuron vs an MLP."""
     input:
         CORE,
-        src("experiments/logic.py"),
+        LG_SRC,
     output:
         f"results/{LG}/neuron_runs.csv",
         f"results/{LG}/neuron_summary.csv",
@@ -103,7 +107,7 @@ rule logic_xor_cell:
     """MLPs on XOR for one hidden activation: every width, all seeds of a width in one ensemble (C03)."""
     input:
         CORE,
-        src("experiments/logic.py"),
+        LG_SRC,
     output:
         f"results/{LG}/xor_mlp_{{activation}}.csv",
     log:
@@ -124,7 +128,7 @@ rule logic_xor_summary:
     """XOR success rate vs width and activation with binomial intervals (C03)."""
     input:
         CORE,
-        src("experiments/logic.py"),
+        LG_SRC,
         lambda wc: expand(
             f"results/{LG}/xor_mlp_{{activation}}.csv",
             activation=config[LG]["xor_mlp"]["activations"],
@@ -153,7 +157,7 @@ rule logic_linear:
     """Deep linear nets: end-to-end map vs the product of the layers, and training on XOR (C05)."""
     input:
         CORE,
-        src("experiments/logic.py"),
+        LG_SRC,
     output:
         f"results/{LG}/linear_composition.csv",
         f"results/{LG}/linear_xor.csv",
@@ -173,7 +177,7 @@ rule logic_linear:
 rule logic_claims:
     """The logic family's verdict rows (C02-C05) in one table."""
     input:
-        src("experiments/logic.py"),
+        LG_SRC,
         expand(f"results/{LG}/claims_{{part}}.csv", part=["exact", "neuron", "xor", "linear"]),
     output:
         f"results/{LG}/claims.csv",
