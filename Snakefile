@@ -4,12 +4,16 @@ import sys
 
 from snakemake.utils import min_version, validate
 
+from experiments.config_check import check
+
 min_version("9.0")
 
 
 configfile: "config.yaml"
 
 
+# every invalid key, its value and what is allowed, before any job is planned
+check(config, f"{workflow.basedir}/config.schema.yaml")
 validate(config, "config.schema.yaml")
 
 
@@ -23,6 +27,13 @@ TARGETS = []  # each family's tables and figures
 
 include: "rules/common.smk"
 include: "rules/lecture_tables.smk"
+include: "rules/activations.smk"
+include: "rules/playground.smk"
+include: "rules/logic.smk"
+include: "rules/regions.smk"
+include: "rules/training.smk"
+include: "rules/approximation.smk"
+include: "rules/conclusion.smk"
 
 
 rule all:
@@ -34,12 +45,12 @@ rule all:
 rule claims:
     """Merge every family's verdict rows into the claims table."""
     input:
-        CLAIM_PARTS,
-        src("experiments/claims.py"),
+        parts=CLAIM_PARTS,
+        code=src("experiments/claims.py"),
     output:
-        "results/claims.csv",
-        report("results/claims.md", caption="report/claims.rst", category="0. Claims"),
+        csv="results/claims.csv",
+        md=report("results/claims.md", caption="report/claims.rst", category="0. Claims"),
     log:
         "logs/claims.log",
     shell:
-        "{PY} -m experiments.claims {output[0]} {CLAIM_PARTS} > {log} 2>&1"
+        "{PY} -m experiments.claims {output.csv} {input.parts} > {log} 2>&1"

@@ -7,6 +7,7 @@ killed job never leaves a truncated table or figure behind.
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,8 +58,10 @@ def cli(steps: dict[str, Callable[[dict, Path, Path], None]], argv=None) -> None
 
     Each step takes the family's config block (a dict), the results and figures folders.
     """
-    parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=sorted(steps))
+    main = sys.modules.get("__main__")
+    module = getattr(getattr(main, "__spec__", None), "name", None)
+    parser = argparse.ArgumentParser(prog=f"python -m {module}" if module else None)
+    parser.add_argument("step", choices=sorted(steps), help="one of: " + ", ".join(sorted(steps)))
     parser.add_argument("--params", default="{}", help="the family's config block as JSON")
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--figures", type=Path, required=True)
@@ -68,5 +71,6 @@ def cli(steps: dict[str, Callable[[dict, Path, Path], None]], argv=None) -> None
     except json.JSONDecodeError as err:
         parser.error(f"--params is not valid JSON ({err}): {args.params!r}")
     if not isinstance(params, dict):
-        parser.error(f"--params must be a JSON object, got {args.params!r}")
+        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(params), "a number")
+        parser.error(f"--params must be a JSON object (the family's config block), got {kind}: {args.params!r}")
     steps[args.step](params, args.results, args.figures)

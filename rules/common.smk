@@ -1,6 +1,7 @@
 import json
 import os
 
+
 localrules:
     all,
     claims,

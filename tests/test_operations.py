@@ -1,0 +1,233 @@
+"""Operations: lint and format hygiene (snakemake --lint, snakefmt, ruff), the experiment
+CLIs' bad-input messages, the cluster profiles and the CI script."""
+
+import json
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ENV, ROOT, ok, smk
+
+import experiments.io
+
+# The lints the README explains: the project is pip-installed (no conda env or container per
+# rule); rules call `{PY} -m ...` with PY = sys.executable of Snakemake on purpose (a params
+# entry would record the absolute interpreter path and rerun everything after a move); and
+# each family keeps the small helpers that build its rules' params beside its rules in
+# rules/<family>.smk (adding a family = adding one file), hence "mixed rules and functions".
+ALLOWED_LINTS = {
+    "Specify a conda environment or container for each rule.",
+    "Shell command directly uses variable PY from outside of the rule",
+    "Mixed rules and functions in same snakefile.",
+}
+LINT = """
+import json, sys
+from pathlib import Path
+_dumps = json.dumps  # snakefile lints carry LocalSourceFile objects: print them as strings
+json.dumps = lambda *a, **k: _dumps(*a, **{**k, "default": str})
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import ConfigSettings, OutputSettings, ResourceSettings
+with SnakemakeApi(OutputSettings(quiet={"all"})) as api:
+    api.workflow(snakefile=Path(sys.argv[1]), workdir=Path(sys.argv[2]),
+                 config_settings=ConfigSettings(configfiles=[Path(sys.argv[3])]),
+                 resource_settings=ResourceSettings(cores=1)).lint(json=True)
+"""
+
+
+def tool(name: str) -> str:
+    """A console script of the running environment (pytest runs inside the venv)."""
+    return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="module")
+def lint(tmp_path_factory) -> dict:
+    """`snakemake --lint` as JSON (the CLI ignores `--lint json` in 9.27; the API honours it)."""
+    wd = tmp_path_factory.mktemp("lint")
+    r = subprocess.run(
+        [sys.executable, "-c", LINT, str(ROOT / "Snakefile"), str(wd), str(ROOT / "config.quick.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(r.stdout[r.stdout.index("{") :])
+
+
+@pytest.mark.timeout(120)
+def test_snakemake_lint_is_clean(lint):
+    """No lint except the two the README explains."""
+    found = []
+    for kind in ("snakefiles", "rules"):
+        for entry in lint[kind]:
+            where = entry["for"].get("rule") or entry["for"].get("snakefile")
+            found += [f"{kind[:-1]} {where}: {x['title']}" for x in entry["lints"] if x["title"] not in ALLOWED_LINTS]
+    assert found == [], "\n".join(found)
+    assert len(lint["rules"]) >= 1  # the lint saw the rules (so the check above can fail)
+
+
+@pytest.mark.timeout(60)
+def test_snakefmt_check_is_clean():
+    files = ["Snakefile", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rules").glob("*.smk"))]
+    r = subprocess.run([tool("snakefmt"), "--check", "--diff", *files], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, f"snakefmt would reformat:\n{r.stdout[-4000:]}{r.stderr[-2000:]}"
+
+
+@pytest.mark.timeout(60)
+def test_ruff_check_is_clean():
+    r = subprocess.run([tool("ruff"), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- experiment CLIs
+
+
+def family_modules() -> list[str]:
+    """experiments.<module> names that end with `cli({...})` (one per family, plus helpers)."""
+    mods = []
+    for p in sorted((ROOT / "experiments").glob("*.py")):
+        text = p.read_text()
+        if p.name != "io.py" and re.search(r'if __name__ == "__main__":\s*\n\s*cli\(', text):
+            mods.append(f"experiments.{p.stem}")
+    return mods
+
+
+def steps_of(module: str, monkeypatch) -> dict:
+    """The step table a module passes to `cli` when run as `python -m module`."""
+    seen = {}
+    monkeypatch.setattr(experiments.io, "cli", lambda steps, argv=None: seen.update(steps))
+    runpy.run_path(str(ROOT / (module.replace(".", "/") + ".py")), run_name="__main__")
+    monkeypatch.undo()
+    return seen
+
+
+def run_cli(steps, argv, capsys) -> str:
+    with pytest.raises(SystemExit) as exc:
+        experiments.io.cli(steps, argv)
+    assert exc.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_family_modules_found():
+    assert "experiments.lecture_tables" in family_modules()
+
+
+@pytest.mark.parametrize("module", family_modules())
+def test_cli_rejects_bad_input(module, monkeypatch, capsys, tmp_path):
+    """Every family CLI: an unknown step, broken --params JSON, a non-object --params and a
+    missing --results are argparse errors (exit 2) naming the value and what is allowed;
+    nothing is written."""
+    steps = steps_of(module, monkeypatch)
+    assert steps and all(callable(f) for f in steps.values())
+    step = sorted(steps)[0]
+    out = ["--results", str(tmp_path / "r"), "--figures", str(tmp_path / "f")]
+
+    err = run_cli(steps, ["no_such_step", *out], capsys)
+    assert "no_such_step" in err and "invalid choice" in err
+    assert all(repr(s) in err for s in steps), err  # the allowed steps are listed
+
+    err = run_cli(steps, [step, "--params", '{"widths": [1, 2', *out], capsys)
+    assert "--params is not valid JSON" in err and '{"widths": [1, 2' in err
+
+    err = run_cli(steps, [step, "--params", "[1, 2]", *out], capsys)
+    assert "must be a JSON object" in err and "got a list" in err and "[1, 2]" in err
+
+    err = run_cli(steps, [step, "--figures", str(tmp_path / "f")], capsys)
+    assert "--results" in err and "required" in err
+    assert not (tmp_path / "r").exists() and not (tmp_path / "f").exists()
+
+
+@pytest.mark.timeout(60)
+def test_cli_subprocess_names_the_bad_step(tmp_path):
+    """The same through a real `python -m` (what a rule runs)."""
+    r = subprocess.run(
+        [sys.executable, "-m", "experiments.lecture_tables", "tabel", "--results", "r", "--figures", "f"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
+    assert r.returncode == 2
+    assert "python -m experiments.lecture_tables: error: argument step: invalid choice: 'tabel'" in r.stderr
+    assert "'run'" in r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- cluster profiles
+
+
+def rule_names(lint) -> set[str]:
+    return {e["for"]["rule"] for e in lint["rules"]} | {"all", "claims"}
+
+
+def test_slurm_profile_names_existing_rules_and_standard_resources(lint):
+    prof = yaml.safe_load((ROOT / "profiles/slurm/config.yaml").read_text())
+    assert prof["executor"] == "slurm"
+    assert prof["rerun-incomplete"] is True
+    assert {"mem_mb", "runtime", "cpus_per_task", "slurm_partition"} <= set(prof["default-resources"])
+    rules = rule_names(lint)
+    unknown = set(prof.get("set-resources", {})) - rules
+    assert not unknown, f"set-resources names rules that do not exist: {unknown}"
+    arrays = {r.strip() for r in prof.get("slurm-array-jobs", "").split(",") if r.strip()}
+    assert arrays and arrays <= rules | {"all"}, f"slurm-array-jobs names unknown rules: {arrays - rules}"
+
+
+@pytest.mark.timeout(120)
+def test_slurm_profile_gives_every_job_slurm_resources(tmp_path):
+    """A dry run through profiles/slurm: every job that would be submitted carries a partition,
+    a runtime (minutes), memory and a CPU count."""
+    r = ok(smk(tmp_path / "wd", "-n", "--profile", str(ROOT / "profiles/slurm")))
+    jobs = re.findall(r"^rule (\w+):\n(?:    .*\n)*?    resources: (.*)$", r.stdout, flags=re.M)
+    assert jobs
+    for rule, res in jobs:
+        res = dict(kv.split("=", 1) for kv in res.split(", "))
+        assert res.get("slurm_partition") and int(res["runtime"]) > 0, (rule, res)
+        assert int(res["mem_mb"]) > 0 and int(res["cpus_per_task"]) >= 1, (rule, res)
+
+
+def status(job_id: str) -> str:
+    script = ROOT / "profiles/local-cluster/status.sh"
+    return subprocess.run(["bash", str(script), job_id], capture_output=True, text=True).stdout.strip()
+
+
+def test_local_cluster_status_script(tmp_path):
+    """status.sh: running while the pid lives, then success / failed from the exit code, and
+    failed for a job that vanished without one (killed)."""
+    sleeper = subprocess.Popen(["sleep", "30"])
+    try:
+        assert status(f"{sleeper.pid}:{tmp_path}/job1") == "running"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    dead = sleeper.pid
+    assert status(f"{dead}:{tmp_path}/job1") == "failed"  # no exit code written: killed
+    (tmp_path / "job1.rc").write_text("0\n")
+    assert status(f"{dead}:{tmp_path}/job1") == "success"
+    (tmp_path / "job1.rc").write_text("1\n")
+    assert status(f"{dead}:{tmp_path}/job1") == "failed"
+
+
+def test_local_cluster_profile_is_test_only_generic_executor():
+    prof = yaml.safe_load((ROOT / "profiles/local-cluster/config.yaml").read_text())
+    assert prof["executor"] == "cluster-generic"
+    for key in ("cluster-generic-submit-cmd", "cluster-generic-status-cmd"):
+        script = ROOT / "profiles/local-cluster" / prof[key]
+        assert script.is_file() and os.access(script, os.X_OK), script
+
+
+# ---------------------------------------------------------------- CI script
+
+
+def test_ci_script_builds_a_fresh_venv_and_runs_the_readme_test_command():
+    script = ROOT / ".ci/run"
+    text = script.read_text()
+    assert os.access(script, os.X_OK)
+    assert text.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in text
+    assert "python3 -m venv" in text and 'pip install -e ".[test]"' in text
+    assert re.search(r"^\s*(exec )?pytest\b", text, flags=re.M)
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0  # syntax
