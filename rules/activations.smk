@@ -25,25 +25,8 @@ TARGETS.extend(
 )
 
 
-def act_cfg(step):
-    """A step's sub-block of the activations config, with the family seed, as JSON."""
-    return json.dumps({"seed": config[ACT]["seed"], **config[ACT][step]}, sort_keys=True)
-
-
-def act_cmd(module, step):
-    """The shell command running one step of the activations family (module activations or gradcheck)."""
-    return (
-        f"{{PY}} -m experiments.{module} {step} --params {{params.cfg:q}} "
-        f"--results results/{ACT} --figures figures/{ACT} > {{log}} 2>&1"
-    )
-
-
-def act_fig(name):
-    return report(
-        f"figures/{ACT}/{name}.png",
-        caption=f"report/{ACT}/{name}.rst",
-        category=ACT_CATEGORY,
-    )
+localrules:
+    activations_claims,
 
 
 rule activations_functions:
@@ -57,7 +40,7 @@ rule activations_functions:
         f"results/{ACT}/relu_sparsity.csv",
         f"results/{ACT}/derivative_check.csv",
         f"results/{ACT}/claims_functions.csv",
-        act_fig("activations"),
+        figure(ACT, "activations", ACT_CATEGORY),
     log:
         f"logs/{ACT}/functions.log",
     threads: 1
@@ -65,9 +48,9 @@ rule activations_functions:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=act_cfg("functions"),
+        cfg=block(ACT, "functions", seed=config[ACT]["seed"]),
     shell:
-        act_cmd("activations", "functions")
+        family_cmd(ACT, "functions", module="activations")
 
 
 rule activations_maps:
@@ -79,8 +62,8 @@ rule activations_maps:
         f"results/{ACT}/map_support.csv",
         f"results/{ACT}/simplex_support.csv",
         f"results/{ACT}/claims_maps.csv",
-        act_fig("two_class"),
-        act_fig("simplex"),
+        figure(ACT, "two_class", ACT_CATEGORY),
+        figure(ACT, "simplex", ACT_CATEGORY),
     log:
         f"logs/{ACT}/maps.log",
     threads: 1
@@ -88,9 +71,9 @@ rule activations_maps:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=act_cfg("maps"),
+        cfg=block(ACT, "maps", seed=config[ACT]["seed"]),
     shell:
-        act_cmd("activations", "maps")
+        family_cmd(ACT, "maps", module="activations")
 
 
 rule activations_losses:
@@ -102,7 +85,7 @@ rule activations_losses:
         f"results/{ACT}/loss_gradients.csv",
         f"results/{ACT}/zero_one_fd.csv",
         f"results/{ACT}/claims_losses.csv",
-        act_fig("losses"),
+        figure(ACT, "losses", ACT_CATEGORY),
     log:
         f"logs/{ACT}/losses.log",
     threads: 1
@@ -110,9 +93,9 @@ rule activations_losses:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=act_cfg("losses"),
+        cfg=block(ACT, "losses", seed=config[ACT]["seed"]),
     shell:
-        act_cmd("gradcheck", "losses")
+        family_cmd(ACT, "losses", module="gradcheck")
 
 
 rule activations_backprop:
@@ -124,7 +107,7 @@ rule activations_backprop:
         f"results/{ACT}/chain_rule.csv",
         f"results/{ACT}/gradcheck.csv",
         f"results/{ACT}/claims_backprop.csv",
-        act_fig("gradcheck"),
+        figure(ACT, "gradcheck", ACT_CATEGORY),
     log:
         f"logs/{ACT}/backprop.log",
     threads: 1
@@ -132,9 +115,9 @@ rule activations_backprop:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=act_cfg("backprop"),
+        cfg=block(ACT, "backprop", seed=config[ACT]["seed"]),
     shell:
-        act_cmd("gradcheck", "backprop")
+        family_cmd(ACT, "backprop", module="gradcheck")
 
 
 rule activations_claims:
@@ -153,4 +136,4 @@ rule activations_claims:
     params:
         cfg=json.dumps({"parts": ACT_PARTS}),
     shell:
-        act_cmd("activations", "claims")
+        family_cmd(ACT, "claims", module="activations")

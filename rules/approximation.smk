@@ -20,15 +20,16 @@ TARGETS.extend(
 )
 
 
-def ap_params(sub, **cell):
-    """A sub-block of the approximation config plus the seed and the sweep cell, as JSON."""
-    return json.dumps({**config[AP][sub], "seed": config[AP]["seed"], **cell}, sort_keys=True)
-
-
 wildcard_constraints:
     target=r"[a-z_]+",
     activation=r"[a-z_]+",
     L=r"\d+",
+
+
+localrules:
+    approximation_width_summary,
+    approximation_depth_summary,
+    approximation_claims,
 
 
 rule approximation_width:
@@ -45,7 +46,9 @@ rule approximation_width:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda wc: ap_params("width", target=wc.target, activation=wc.activation),
+        cfg=lambda wc: block(
+            AP, "width", seed=config[AP]["seed"], target=wc.target, activation=wc.activation
+        ),
     shell:
         family_cmd(AP, "width")
 
@@ -62,8 +65,8 @@ rule approximation_width_summary:
         f"results/{AP}/claims_c10.csv",
         report(
             f"figures/{AP}/width_errors.png",
-            caption="report/approximation/width_errors.rst",
-            category="2. Capacity",
+            caption="../report/approximation/width_errors.rst",
+            category="3. Capacity",
         ),
     log:
         f"logs/{AP}/width_summary.log",
@@ -72,7 +75,7 @@ rule approximation_width_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: ap_params("width"),
+        cfg=lambda wc: block(AP, "width", seed=config[AP]["seed"]),
     shell:
         family_cmd(AP, "width_summary")
 
@@ -91,7 +94,7 @@ rule approximation_shallow:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda wc: ap_params("depth", L=int(wc.L)),
+        cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"], L=int(wc.L)),
     shell:
         "{PY} -m experiments.depth_separation shallow --params {params.cfg:q} "
         f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"
@@ -111,13 +114,13 @@ rule approximation_depth_summary:
         f"results/{AP}/claims_c11.csv",
         report(
             f"figures/{AP}/depth_units.png",
-            caption="report/approximation/depth_units.rst",
-            category="2. Capacity",
+            caption="../report/approximation/depth_units.rst",
+            category="3. Capacity",
         ),
         report(
             f"figures/{AP}/depth_functions.png",
-            caption="report/approximation/depth_functions.rst",
-            category="2. Capacity",
+            caption="../report/approximation/depth_functions.rst",
+            category="3. Capacity",
         ),
     log:
         f"logs/{AP}/depth_summary.log",
@@ -126,7 +129,7 @@ rule approximation_depth_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: ap_params("depth"),
+        cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"]),
     shell:
         "{PY} -m experiments.depth_separation depth_summary --params {params.cfg:q} "
         f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"

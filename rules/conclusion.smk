@@ -8,6 +8,10 @@ CLAIM_PARTS.append(f"results/{CN}/claims.csv")
 TARGETS.append(f"results/{CN}/summary.csv")
 
 
+localrules:
+    conclusion,
+
+
 rule conclusion:
     """C19: the trained results of the logic, playground and approximation families summarised."""
     input:

@@ -21,12 +21,12 @@ rule lecture_tables:
         f"results/{LT}/claims.csv",
         report(
             f"figures/{LT}/table_3_6.png",
-            caption="report/lecture_tables/table_3_6.rst",
+            caption="../report/lecture_tables/table_3_6.rst",
             category="1. Neurons and logic",
         ),
         report(
             f"figures/{LT}/xor_threshold_net.png",
-            caption="report/lecture_tables/xor_threshold_net.rst",
+            caption="../report/lecture_tables/xor_threshold_net.rst",
             category="1. Neurons and logic",
         ),
     log:

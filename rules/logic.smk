@@ -29,9 +29,9 @@ TARGETS.extend(
 LG_SRC = src("experiments/logic.py", "experiments/logic_trained.py")
 
 
-def logic_cfg(*keys, **extra):
-    """The logic block's entries `keys` (plus `extra`) as JSON: a rule reruns only when its own knobs change."""
-    return json.dumps({**{k: config[LG][k] for k in keys}, **extra}, sort_keys=True)
+localrules:
+    logic_xor_summary,
+    logic_claims,
 
 
 rule logic_exact:
@@ -66,7 +66,7 @@ rule logic_exact:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=logic_cfg("count_n", "enumerate_max_n", "parity_n"),
+        cfg=pick(LG, "count_n", "enumerate_max_n", "parity_n"),
     shell:
         family_cmd(LG, "exact")
 
@@ -98,7 +98,7 @@ rule logic_neuron:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=logic_cfg("neuron", "xor_mlp", "boundary"),
+        cfg=pick(LG, "neuron", "xor_mlp", "boundary"),
     shell:
         family_cmd(LG, "neuron")
 
@@ -119,7 +119,7 @@ rule logic_xor_cell:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: logic_cfg("xor_mlp", activation=wc.activation),
+        cfg=lambda wc: pick(LG, "xor_mlp", activation=wc.activation),
     shell:
         family_cmd(LG, "xor_cell")
 
@@ -148,7 +148,7 @@ rule logic_xor_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=logic_cfg("xor_mlp"),
+        cfg=pick(LG, "xor_mlp"),
     shell:
         family_cmd(LG, "xor_summary")
 
@@ -169,7 +169,7 @@ rule logic_linear:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=logic_cfg("linear"),
+        cfg=pick(LG, "linear"),
     shell:
         family_cmd(LG, "linear")
 

@@ -1,5 +1,5 @@
 PG = "playground"
-PG_CATEGORY = "6. TensorFlow Playground"
+PG_CATEGORY = "5. TensorFlow Playground"
 PG_SPECS = {  # name as experiments.playground.config_name (its train step checks they agree)
     "-".join([c["dataset"], *map(str, c["hidden"]), c["activation"]]): c
     for c in config[PG]["configs"]
@@ -23,18 +23,15 @@ wildcard_constraints:
     pg_run=r"[a-z]+(-[0-9]+)+-[a-z]+",
 
 
-def pg_run_cfg(wildcards):
-    """One configuration's parameters as JSON: the family's knobs, the run's name and spec."""
-    common = {k: v for k, v in config[PG].items() if k != "configs"}
-    return json.dumps(
-        {**common, "run": wildcards.pg_run, "config": PG_SPECS[wildcards.pg_run]},
-        sort_keys=True,
-    )
+PG_COMMON = {k: v for k, v in config[PG].items() if k != "configs"}  # knobs every run shares
+PG_RUNS = {  # every configuration's run tables, by kind
+    kind: expand(f"results/{PG}/runs/{{run}}_{kind}.csv", run=sorted(PG_SPECS))
+    for kind in PG_RUN_FILES
+}
 
 
-def pg_runs(kinds):
-    """Every configuration's run tables of the given kinds."""
-    return expand(f"results/{PG}/runs/{{run}}_{{kind}}.csv", run=sorted(PG_SPECS), kind=kinds)
+localrules:
+    playground_summary,
 
 
 rule playground_train:
@@ -55,7 +52,9 @@ rule playground_train:
         mem_mb=1000,
         runtime=20,
     params:
-        cfg=pg_run_cfg,
+        cfg=lambda wc: json.dumps(
+            {**PG_COMMON, "run": wc.pg_run, "config": PG_SPECS[wc.pg_run]}, sort_keys=True
+        ),
     shell:
         family_cmd(PG, "train")
 
@@ -66,7 +65,7 @@ rule playground_summary:
     input:
         CORE,
         src("experiments/playground.py"),
-        pg_runs(["seeds"]),
+        PG_RUNS["seeds"],
     output:
         [f"results/{PG}/{t}.csv" for t in PG_TABLES],
         f"results/{PG}/claims.csv",
@@ -88,12 +87,12 @@ rule playground_plots:
     input:
         CORE,
         src("experiments/playground.py", "experiments/playground_plots.py"),
-        pg_runs(PG_RUN_FILES),
+        [path for kind in PG_RUN_FILES for path in PG_RUNS[kind]],
     output:
         [
             report(
                 f"figures/{PG}/{f}.png",
-                caption=f"report/{PG}/{f}.rst",
+                caption=f"../report/{PG}/{f}.rst",
                 category=PG_CATEGORY,
             )
             for f in PG_FIGURES

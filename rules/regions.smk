@@ -22,9 +22,9 @@ wildcard_constraints:
     rg_L=r"\d+",
 
 
-def regions_params(sub, **extra):
-    """A sub-block of the regions config (plus extra keys) as JSON for --params."""
-    return json.dumps({**RG_CFG[sub], **extra}, sort_keys=True)
+localrules:
+    regions_cost,
+    regions_claims,
 
 
 rule regions_construction:
@@ -37,8 +37,8 @@ rule regions_construction:
         f"{RG_COST}/construction.csv",
         report(
             f"figures/{RG}/construction.png",
-            caption=f"report/{RG}/construction.rst",
-            category="5. Linear regions",
+            caption=f"../report/{RG}/construction.rst",
+            category="4. Linear regions",
         ),
     log:
         f"logs/{RG}/construction.log",
@@ -47,7 +47,7 @@ rule regions_construction:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=regions_params("construction", cost_table=f"{RG_COST}/construction.csv"),
+        cfg=block(RG, "construction", cost_table=f"{RG_COST}/construction.csv"),
     shell:
         family_cmd(RG, "construction")
 
@@ -66,7 +66,7 @@ rule regions_validation:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=regions_params("validation"),
+        cfg=block(RG, "validation"),
     shell:
         family_cmd(RG, "validation")
 
@@ -86,8 +86,8 @@ rule regions_depth_cell:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda wc: regions_params(
-            "depth", L=int(wc.rg_L), cost_table=f"{RG_COST}/depth_L{wc.rg_L}.csv"
+        cfg=lambda wc: block(
+            RG, "depth", L=int(wc.rg_L), cost_table=f"{RG_COST}/depth_L{wc.rg_L}.csv"
         ),
     shell:
         family_cmd(RG, "depth_cell")
@@ -105,8 +105,8 @@ rule regions_depth:
         f"{RG_COST}/depth.csv",
         report(
             f"figures/{RG}/regions_vs_depth.png",
-            caption=f"report/{RG}/regions_vs_depth.rst",
-            category="5. Linear regions",
+            caption=f"../report/{RG}/regions_vs_depth.rst",
+            category="4. Linear regions",
         ),
     log:
         f"logs/{RG}/depth.log",
@@ -115,7 +115,7 @@ rule regions_depth:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=regions_params("depth", cost_table=f"{RG_COST}/depth.csv"),
+        cfg=block(RG, "depth", cost_table=f"{RG_COST}/depth.csv"),
     shell:
         family_cmd(RG, "depth")
 
@@ -129,8 +129,8 @@ rule regions_maps:
         f"results/{RG}/region_maps.csv",
         report(
             f"figures/{RG}/region_maps.png",
-            caption=f"report/{RG}/region_maps.rst",
-            category="5. Linear regions",
+            caption=f"../report/{RG}/region_maps.rst",
+            category="4. Linear regions",
         ),
     log:
         f"logs/{RG}/maps.log",
@@ -139,7 +139,7 @@ rule regions_maps:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=regions_params("depth", maps=RG_CFG["maps"]),
+        cfg=block(RG, "depth", maps=RG_CFG["maps"]),
     shell:
         family_cmd(RG, "maps")
 
@@ -187,6 +187,6 @@ rule regions_claims:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=regions_params("depth"),
+        cfg=block(RG, "depth"),
     shell:
         family_cmd(RG, "claims")

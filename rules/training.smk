@@ -1,14 +1,14 @@
-from experiments.l2_sweep import lam_name
-
 TR = "training"
-TR_CATEGORY = "7. Training"
+TR_CATEGORY = "6. Training"
 TR_SRC = src(
     "experiments/training.py",
     "experiments/l2_sweep.py",
     "experiments/sgd_noise.py",
     "experiments/nonconvex.py",
 )
-TR_LAMS = {lam_name(lam): lam for lam in config[TR]["l2"]["lambdas"]}
+TR_LAMS = {
+    f"{lam:g}": lam for lam in config[TR]["l2"]["lambdas"]
+}  # file-name form, as l2_sweep.lam_name
 TR_TASKS = ["spiral", "xor"]
 TR_TABLES = [
     "l2_summary",
@@ -35,24 +35,9 @@ wildcard_constraints:
     tr_task="|".join(TR_TASKS),
 
 
-def tr_cfg(*keys, **extra):
-    """A sub-block of the training config (plus extra keys) as JSON for the CLI."""
-    cfg = config[TR]
-    for k in keys:
-        cfg = cfg[k]
-    return json.dumps({**cfg, **extra}, sort_keys=True)
-
-
-def tr_figure(name):
-    return report(
-        f"figures/{TR}/{name}.png",
-        caption=f"report/{TR}/{name}.rst",
-        category=TR_CATEGORY,
-    )
-
-
-def tr_cmd(step):
-    return family_cmd(TR, step)
+localrules:
+    training_l2_summary,
+    training_claims,
 
 
 rule training_l2_cell:
@@ -69,9 +54,9 @@ rule training_l2_cell:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda w: tr_cfg("l2", lam=TR_LAMS[w.tr_lam]),
+        cfg=lambda w: block(TR, "l2", lam=TR_LAMS[w.tr_lam]),
     shell:
-        tr_cmd("l2_cell")
+        family_cmd(TR, "l2_cell")
 
 
 rule training_l2_summary:
@@ -82,7 +67,7 @@ rule training_l2_summary:
         expand(f"results/{TR}/l2/lam_{{lam}}.csv", lam=sorted(TR_LAMS)),
     output:
         f"results/{TR}/l2_summary.csv",
-        tr_figure("l2_sweep"),
+        figure(TR, "l2_sweep", TR_CATEGORY),
     log:
         f"logs/{TR}/l2_summary.log",
     threads: 1
@@ -90,9 +75,9 @@ rule training_l2_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=tr_cfg("l2"),
+        cfg=block(TR, "l2"),
     shell:
-        tr_cmd("l2_summary")
+        family_cmd(TR, "l2_summary")
 
 
 rule training_sgd_gradients:
@@ -103,7 +88,7 @@ rule training_sgd_gradients:
     output:
         f"results/{TR}/sgd_running_mean.csv",
         f"results/{TR}/sgd_variance.csv",
-        tr_figure("sgd_gradient_noise"),
+        figure(TR, "sgd_gradient_noise", TR_CATEGORY),
     log:
         f"logs/{TR}/sgd_gradients.log",
     threads: 1
@@ -111,9 +96,9 @@ rule training_sgd_gradients:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=tr_cfg("sgd"),
+        cfg=block(TR, "sgd"),
     shell:
-        tr_cmd("sgd_gradients")
+        family_cmd(TR, "sgd_gradients")
 
 
 rule training_sgd_curves:
@@ -123,7 +108,7 @@ rule training_sgd_curves:
         TR_SRC,
     output:
         f"results/{TR}/sgd_curves.csv",
-        tr_figure("sgd_curves"),
+        figure(TR, "sgd_curves", TR_CATEGORY),
     log:
         f"logs/{TR}/sgd_curves.log",
     threads: 1
@@ -131,9 +116,9 @@ rule training_sgd_curves:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=tr_cfg("sgd"),
+        cfg=block(TR, "sgd"),
     shell:
-        tr_cmd("sgd_curves")
+        family_cmd(TR, "sgd_curves")
 
 
 rule training_minima:
@@ -146,7 +131,7 @@ rule training_minima:
         f"results/{TR}/minima_{{tr_task}}_clusters.csv",
         report(
             f"figures/{TR}/minima_{{tr_task}}.png",
-            caption=f"report/{TR}/minima.rst",
+            caption=f"../report/{TR}/minima.rst",
             category=TR_CATEGORY,
         ),
     log:
@@ -156,14 +141,15 @@ rule training_minima:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda w: tr_cfg(
+        cfg=lambda w: block(
+            TR,
             "minima",
             w.tr_task,
             task=w.tr_task,
             **{k: config[TR]["minima"][k] for k in ("gap_decades", "min_seeds", "near_zero")},
         ),
     shell:
-        tr_cmd("minima")
+        family_cmd(TR, "minima")
 
 
 rule training_claims:
@@ -183,4 +169,4 @@ rule training_claims:
     params:
         cfg=block(TR),
     shell:
-        tr_cmd("claims")
+        family_cmd(TR, "claims")

@@ -17,13 +17,10 @@ import experiments.io
 
 # The lints the README explains: the project is pip-installed (no conda env or container per
 # rule); rules call `{PY} -m ...` with PY = sys.executable of Snakemake on purpose (a params
-# entry would record the absolute interpreter path and rerun everything after a move); and
-# each family keeps the small helpers that build its rules' params beside its rules in
-# rules/<family>.smk (adding a family = adding one file), hence "mixed rules and functions".
+# entry would record the absolute interpreter path and rerun everything after a move).
 ALLOWED_LINTS = {
     "Specify a conda environment or container for each rule.",
     "Shell command directly uses variable PY from outside of the rule",
-    "Mixed rules and functions in same snakefile.",
 }
 LINT = """
 import json, sys
