@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims
-from experiments.approximation import fit_lbfgs, lstsq_readout, relu_interpolant, spread_features
+from experiments.fitting import fit_lbfgs, lstsq_readout, relu_interpolant, spread_features
 from experiments.io import cli, write_figure, write_table
 from experiments.plotting import figure
 from mlp.constructions import tent_map_net

@@ -36,7 +36,7 @@ rule approximation_width:
     """C10 sweep cell: trained one-hidden-layer nets at every width for one (target, activation)."""
     input:
         CORE,
-        src("experiments/approximation.py"),
+        src("experiments/approximation.py", "experiments/fitting.py"),
     output:
         f"results/{AP}/width/{{target}}_{{activation}}.csv",
     log:
@@ -57,7 +57,7 @@ rule approximation_width_summary:
     """C10: constructions, slopes vs theory rates, error-vs-width figure, verdict rows."""
     input:
         CORE,
-        src("experiments/approximation.py"),
+        src("experiments/approximation.py", "experiments/fitting.py"),
         AP_CELLS,
     output:
         f"results/{AP}/width_errors.csv",
@@ -84,7 +84,7 @@ rule approximation_shallow:
     """C11 sweep cell: smallest trained shallow relu net reaching the L1 target for the L-fold tent map."""
     input:
         CORE,
-        src("experiments/approximation.py", "experiments/depth_separation.py"),
+        src("experiments/fitting.py", "experiments/depth_separation.py"),
     output:
         f"results/{AP}/depth/L{{L}}.csv",
     log:
@@ -104,7 +104,7 @@ rule approximation_depth_summary:
     """C11: deep net exact, shallow constructions, units needed vs L, figures, verdict row."""
     input:
         CORE,
-        src("experiments/approximation.py", "experiments/depth_separation.py"),
+        src("experiments/fitting.py", "experiments/depth_separation.py"),
         AP_SHALLOW,
     output:
         f"results/{AP}/depth_deep.csv",
@@ -140,7 +140,7 @@ rule approximation_claims:
     input:
         f"results/{AP}/claims_c10.csv",
         f"results/{AP}/claims_c11.csv",
-        src("experiments/approximation.py"),
+        src("experiments/approximation.py", "experiments/fitting.py"),
     output:
         f"results/{AP}/claims.csv",
     log:

@@ -6,6 +6,7 @@ import pytest
 
 from experiments import approximation as ap
 from experiments import depth_separation as ds
+from experiments import fitting as ft
 from mlp.constructions import tent_map_net
 from mlp.network import Net, objective, predict
 from mlp.seeding import rngs
@@ -19,10 +20,10 @@ def _eval(params, x, act="relu"):
 @pytest.mark.parametrize("placement", ["grid", "mid"])
 @pytest.mark.parametrize("K", [1, 2, 5, 16])
 def test_relu_interpolant_is_the_piecewise_linear_interpolant(placement, K):
-    nodes = ap.interp_nodes(K, placement)
+    nodes = ft.interp_nodes(K, placement)
     assert len(nodes) == K + 1 and nodes[0] == -1 and nodes[-1] == 1
     x = np.linspace(-1, 1, 1001)
-    params = ap.relu_interpolant(nodes, np.sin(3 * nodes))
+    params = ft.relu_interpolant(nodes, np.sin(3 * nodes))
     assert params[0][0].shape == (K, 1)  # K relu units
     np.testing.assert_allclose(_eval(params, x), np.interp(x, nodes, np.sin(3 * nodes)), atol=1e-12)
 
@@ -31,10 +32,10 @@ def test_interpolant_error_on_abs_matches_the_derivation():
     x = np.linspace(-1, 1, 4001)  # contains 0
     for K in (4, 8, 16):
         # grid nodes -1 + 2k/K contain 0 for even K: |x| is reproduced exactly
-        g = ap.relu_interpolant(ap.interp_nodes(K, "grid"), np.abs(ap.interp_nodes(K, "grid")))
+        g = ft.relu_interpolant(ft.interp_nodes(K, "grid"), np.abs(ft.interp_nodes(K, "grid")))
         assert np.abs(_eval(g, x) - np.abs(x)).max() < 1e-12
         # mid knots: 0 lies in the piece [-1/K, 1/K] where g = 1/K, so sup = 1/K at x = 0
-        m = ap.relu_interpolant(ap.interp_nodes(K, "mid"), np.abs(ap.interp_nodes(K, "mid")))
+        m = ft.relu_interpolant(ft.interp_nodes(K, "mid"), np.abs(ft.interp_nodes(K, "mid")))
         assert np.abs(_eval(m, x) - np.abs(x)).max() == pytest.approx(1 / K, rel=1e-9)
 
 
@@ -42,7 +43,7 @@ def test_staircase_error_is_about_lip_h_over_2():
     # sin(pi x): Lipschitz constant pi, spacing h = 2/K, so sup error ~ pi h / 2 = pi / K
     x = np.linspace(-1, 1, 20001)
     for K in (32, 128):
-        err = np.abs(_eval(ap.staircase(K, lambda t: np.sin(np.pi * t)), x, "sigmoid") - np.sin(np.pi * x)).max()
+        err = np.abs(_eval(ft.staircase(K, lambda t: np.sin(np.pi * t)), x, "sigmoid") - np.sin(np.pi * x)).max()
         assert 0.5 * np.pi / K < err < 1.2 * np.pi / K
 
 
@@ -61,7 +62,7 @@ def test_batched_lbfgs_matches_separate_quadratics():
     # f_m(x) = 1/2 sum_i a_mi (x_i - c_mi)^2: each member's minimiser is c_m, whatever the others do
     rng = np.random.default_rng(0)
     a, c = rng.uniform(0.1, 100, (3, 5)), rng.normal(size=(3, 5))
-    theta, f, _ = ap.batched_lbfgs(lambda t: (0.5 * np.sum(a * (t - c) ** 2, 1), a * (t - c)), np.zeros((3, 5)), 100)
+    theta, f, _ = ft.batched_lbfgs(lambda t: (0.5 * np.sum(a * (t - c) ** 2, 1), a * (t - c)), np.zeros((3, 5)), 100)
     np.testing.assert_allclose(theta, c, atol=1e-6)
     assert f.max() < 1e-10
 
@@ -70,12 +71,12 @@ def test_fit_lbfgs_lowers_every_members_loss_and_readout_is_least_squares():
     X = np.linspace(-1, 1, 40)[:, None]
     Y = np.sin(np.pi * X)
     net = Net((1, 6, 1), hidden="tanh")
-    W1, b1 = ap.spread_features(6, rngs(range(3), "t"), -1, 1, 1.0)
-    init = ap.lstsq_readout(net, W1, b1, X, Y)
+    W1, b1 = ft.spread_features(6, rngs(range(3), "t"), -1, 1, 1.0)
+    init = ft.lstsq_readout(net, W1, b1, X, Y)
     # least squares: the readout gradient vanishes at the fitted output layer
     _, loss0, grads = objective(net, init, X, Y)
     assert np.abs(grads[1][0]).max() < 1e-6
-    params, loss = ap.fit_lbfgs(net, init, X, Y, 50)
+    params, loss = ft.fit_lbfgs(net, init, X, Y, 50)
     assert np.all(loss < loss0)
 
 

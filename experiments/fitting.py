@@ -1,0 +1,193 @@
+"""Fitting tools and explicit constructions for one-hidden-layer nets on 1-D targets (C10, C11).
+
+Shared by experiments.approximation (width sweep) and experiments.depth_separation: spread
+initialisation, least-squares readout, SGD rate, batched L-BFGS, and the relu interpolant and
+sigmoid staircase constructions.
+
+The core has no initialisation that spreads the units over the input interval (its schemes
+set b = 0, which puts every relu kink and every sigmoid centre at x = 0), so `spread_init`
+lives here; so does the L-BFGS driver (the core has only SGD).
+"""
+
+import numpy as np
+
+from mlp.activations import get_activation
+from mlp.network import Net, objective
+
+STAIRCASE_STEEPNESS = 20.0  # sigmoid slope beta = STAIRCASE_STEEPNESS / h at knot spacing h
+
+
+# ---------------------------------------------------------------- nets and training
+
+
+def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
+    """First layers (W1 (M, K, 1), b1 (M, K)) of M = len(gens) one-hidden-layer nets on [lo, hi].
+
+    Unit k: slope w_k = +-w_scale sqrt(K) u_k (u_k ~ U[0.5, 1.5], random sign; steeper as the
+    units crowd) and centre c_k ~ U[lo, hi] (b_k = -w_k c_k), so the kinks (relu) or the
+    transitions (sigmoid, tanh) cover the interval. The core's schemes set b = 0, which puts
+    every kink and centre at x = 0.
+    """
+    W1, b1 = [], []
+    for g in gens:
+        w = w_scale * np.sqrt(K) * g.uniform(0.5, 1.5, K) * g.choice([-1.0, 1.0], K)
+        W1.append(w[:, None])
+        b1.append(-w * g.uniform(lo, hi, K))
+    return np.stack(W1), np.stack(b1)
+
+
+def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np.ndarray, ridge: float = 1e-10):
+    """Complete the first layer with the ridge least-squares output layer (a, c) of Y on the
+    features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram matrix): the best
+    readout of the random features, from which training starts.
+    Returns [(W1 (M, K, 1), b1 (M, K)), (W2 (M, 1, K), b2 (M, 1))].
+    """
+    K = W1.shape[-2]
+    H = get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])  # (M, N, K)
+    Phi = np.concatenate([H, np.ones(H.shape[:-1] + (1,))], axis=-1)  # (M, N, K + 1)
+    G = Phi.swapaxes(-1, -2) @ Phi  # (M, K + 1, K + 1)
+    lam = ridge * np.trace(G, axis1=-2, axis2=-1) / (K + 1)
+    coef = np.linalg.solve(G + lam[:, None, None] * np.eye(K + 1), Phi.swapaxes(-1, -2) @ Y)  # (M, K + 1, 1)
+    return [(W1, b1), (coef[:, :K, 0][:, None, :], coef[:, K, :])]
+
+
+def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float) -> float:
+    """lr / lambda, lambda = max over members of mean_x (1 + sum_k h_k(x)^2): the trace per point
+    of the output layer's gradient kernel, which bounds its top eigenvalue and grows with K."""
+    H = get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])  # (M, N, K)
+    return lr / float(np.max(1.0 + np.mean(np.sum(H**2, axis=-1), axis=-1)))
+
+
+def pack(params) -> np.ndarray:
+    """Ensemble params [(W (M, ...), b (M, ...))] -> one row of parameters per member, (M, P)."""
+    return np.concatenate([a.reshape(a.shape[0], -1) for layer in params for a in layer], axis=1)
+
+
+def unpack(theta: np.ndarray, like):
+    """Inverse of `pack`, shaped like the ensemble params `like`."""
+    out, i = [], 0
+    for W, b in like:
+        nW, nb = W[0].size, b[0].size
+        out.append((theta[:, i : i + nW].reshape(W.shape), theta[:, i + nW : i + nW + nb].reshape(b.shape)))
+        i += nW + nb
+    return out
+
+
+def _dot(a, b):
+    return np.einsum("mp,mp->m", a, b)
+
+
+def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: float = 1e-4, max_halvings: int = 20):
+    """Minimise M independent objectives together: fun(theta (M, P)) -> (f (M,), grad (M, P)).
+
+    Every member keeps its own L-BFGS memory (two-loop recursion, vectorised over M) and its own
+    backtracking (Armijo) step; one call of `fun` evaluates all members (one ensemble forward).
+    Why not scipy's L-BFGS-B on the packed sum: its shared line search and shared curvature pairs
+    mix members of different curvature, and it ends 10-1000x above per-member runs (see report).
+    Returns (theta, f (M,), number of calls of fun).
+    """
+    M, P = theta.shape
+    f, g = fun(theta)
+    S, Yh, rho = np.zeros((memory, M, P)), np.zeros((memory, M, P)), np.zeros((memory, M))
+    gamma = 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)  # initial inverse-Hessian scale
+    active = np.isfinite(f)  # members still making progress
+    calls = 1
+    for k in range(maxiter):
+        if not active.any():
+            break
+        order = [(k - 1 - j) % memory for j in range(memory)]  # newest pair first
+        q, alpha = g.copy(), np.zeros((memory, M))
+        for slot in order:  # empty slots have rho = 0 and do nothing
+            alpha[slot] = rho[slot] * _dot(S[slot], q)
+            q -= alpha[slot][:, None] * Yh[slot]
+        r = gamma[:, None] * q
+        for slot in reversed(order):
+            r += (alpha[slot] - rho[slot] * _dot(Yh[slot], r))[:, None] * S[slot]
+        d = -r  # (M, P) search direction
+        slope = _dot(g, d)
+        bad = ~(slope < 0)  # not a descent direction: forget the memory, steepest descent
+        if bad.any():
+            d[bad], slope[bad] = -g[bad] * gamma[bad, None], -gamma[bad] * _dot(g[bad], g[bad])
+            S[:, bad], Yh[:, bad], rho[:, bad] = 0.0, 0.0, 0.0
+        step, pending = np.ones(M), active & (slope < 0)
+        f_new, g_new, theta_new = f.copy(), g.copy(), theta.copy()
+        for _ in range(max_halvings):
+            if not pending.any():
+                break
+            trial = theta + step[:, None] * d
+            with np.errstate(over="ignore", invalid="ignore"):
+                ft, gt = fun(trial)
+            calls += 1
+            ok = pending & np.isfinite(ft) & (ft <= f + c1 * step * slope)
+            f_new[ok], g_new[ok], theta_new[ok] = ft[ok], gt[ok], trial[ok]
+            pending &= ~ok
+            step[pending] *= 0.5
+        active &= ~pending  # no acceptable step: converged to working precision
+        s, y = theta_new - theta, g_new - g
+        sy = _dot(s, y)
+        upd = sy > 1e-10 * np.sqrt(_dot(s, s) * _dot(y, y))  # keeps the inverse Hessian positive definite
+        slot = k % memory
+        S[slot], Yh[slot] = np.where(upd[:, None], s, 0.0), np.where(upd[:, None], y, 0.0)
+        rho[slot] = np.where(upd, 1.0 / np.where(upd, sy, 1.0), 0.0)
+        gamma = np.where(upd, sy / np.where(upd, _dot(y, y), 1.0), gamma)
+        theta, f, g = theta_new, f_new, g_new
+    return theta, f, calls
+
+
+def fit_lbfgs(net: Net, params, X: np.ndarray, Y: np.ndarray, maxiter: int):
+    """Full-batch L-BFGS of every member of an ensemble on its mean squared loss (the core's
+    objective and gradient). Returns (params, mean loss per member (M,))."""
+
+    def fun(theta):
+        obj, _, grads = objective(net, unpack(theta, params), X, Y)
+        return obj, pack(grads)
+
+    theta, f, _ = batched_lbfgs(fun, pack(params), maxiter)
+    return unpack(theta, params), f
+
+
+# ---------------------------------------------------------------- constructions
+
+
+def relu_interpolant(nodes: np.ndarray, values: np.ndarray):
+    """One-hidden-layer relu net equal to the piecewise-linear interpolant of (nodes, values)
+    on [nodes[0], nodes[-1]]: K = len(nodes) - 1 units relu(x - nodes[k]), k < K.
+
+    g(x) = values[0] + sum_k a_k relu(x - nodes[k]) with a_0 = s_0 and a_k = s_k - s_{k-1}
+    (s_k the slope of piece k). Params without an ensemble axis: W1 (K, 1), b1 (K,), W2 (1, K), b2 (1,).
+    """
+    nodes, values = np.asarray(nodes, float), np.asarray(values, float)
+    s = np.diff(values) / np.diff(nodes)  # (K,) piece slopes
+    a = np.diff(s, prepend=0.0)
+    K = len(s)
+    return [(np.ones((K, 1)), -nodes[:-1]), (a[None, :], np.array([values[0]]))]
+
+
+def interp_nodes(K: int, placement: str, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
+    """K + 1 interpolation nodes (K pieces, K units) on [lo, hi], spacing h = (hi - lo) / K.
+
+    "grid": lo + k h, k = 0..K.  "mid": the interior knots at the midpoints lo + (k + 1/2) h,
+    k = 0..K-2, plus both ends (pieces h/2, h, ..., h, 3h/2), so for even K the centre of the
+    interval is never a knot.
+    """
+    h = (hi - lo) / K
+    if placement == "grid":
+        return lo + h * np.arange(K + 1)
+    if placement == "mid":
+        return np.concatenate([[lo], lo + h * (np.arange(K - 1) + 0.5), [hi]])
+    raise ValueError(f"unknown placement {placement!r}; allowed: ['grid', 'mid']")
+
+
+def staircase(K: int, fn, lo: float = -1.0, hi: float = 1.0, steepness: float = STAIRCASE_STEEPNESS):
+    """Cybenko-style staircase of K steep sigmoids approximating fn on [lo, hi].
+
+    Nodes x_k = lo + k h (h = (hi - lo) / K); g(x) = fn(x_0) + sum_{k=1}^K (fn(x_k) - fn(x_{k-1}))
+    sigmoid(beta (x - t_k)), t_k = x_k - h/2 the midpoint of the jump, beta = steepness / h.
+    Params without an ensemble axis.
+    """
+    h = (hi - lo) / K
+    x = lo + h * np.arange(K + 1)
+    v = fn(x)
+    beta = steepness / h
+    t = x[1:] - h / 2
+    return [(np.full((K, 1), beta), -beta * t), (np.diff(v)[None, :], np.array([v[0]]))]
