@@ -33,7 +33,7 @@ rule activations_functions:
     """C06-C08: ranges and monotonicity on a wide grid, sigma vs tanh, relu zeros at init, g' vs FD."""
     input:
         CORE,
-        src("experiments/activations.py"),
+        src("experiments/activations.py", "experiments/output_maps.py"),
     output:
         f"results/{ACT}/activation_ranges.csv",
         f"results/{ACT}/sigmoid_tanh_identity.csv",
@@ -57,7 +57,7 @@ rule activations_maps:
     """C09: softmax vs sparsemax: exact zeros by logit scale, two classes, the 3-class simplex."""
     input:
         CORE,
-        src("experiments/activations.py"),
+        src("experiments/activations.py", "experiments/output_maps.py"),
     output:
         f"results/{ACT}/map_support.csv",
         f"results/{ACT}/simplex_support.csv",

@@ -6,6 +6,7 @@ import pytest
 
 from experiments import activations as act
 from experiments import gradcheck as gc
+from experiments import output_maps as maps
 from experiments.claims import VERDICTS
 from experiments.io import write_table
 from mlp.activations import ACTIVATIONS, ELEMENTWISE, SIMPLEX_MAPS, Activation
@@ -87,7 +88,7 @@ def test_loss_curves_match_the_slide_at_hand_computed_points():
 
 
 def test_two_class_maps():
-    tc = act.two_class(t_lim=2.0, n=9).set_index(["map", "t"])["p1"]  # t in steps of 0.5
+    tc = maps.two_class(t_lim=2.0, n=9).set_index(["map", "t"])["p1"]  # t in steps of 0.5
     assert set(tc.index.get_level_values(0)) == set(SIMPLEX_MAPS)
     # sparsemax([t, 0])_1 = clip((t + 1)/2, 0, 1): 0.75 at t = 0.5, exactly 1 at t = 2 and 0 at t = -2
     assert tc[("sparsemax", 0.5)] == pytest.approx(0.75)
@@ -98,7 +99,7 @@ def test_two_class_maps():
 
 
 def test_simplex_points_support():
-    pts = act.simplex_points(grid=3, logit_max=4.0)  # z1, z2 in {-4, 0, 4}
+    pts = maps.simplex_points(grid=3, logit_max=4.0)  # z1, z2 in {-4, 0, 4}
     assert (pts.loc[pts["map"] == "softmax", "support"] == 3).all()
     # z = (4, -4, 0): sparsemax puts all mass on class 1 (gap 4 >= 1), a corner
     corner = pts[(pts["map"] == "sparsemax") & (pts["z1"] == 4) & (pts["z2"] == -4)].iloc[0]
@@ -108,7 +109,7 @@ def test_simplex_points_support():
 
 def test_bisection_oracle_by_hand():
     # z = (1, 0.5, -1): support {1, 2}, tau = (1 + 0.5 - 1) / 2 = 0.25, p = (0.75, 0.25, 0)
-    np.testing.assert_allclose(act._sparsemax_bisection(np.array([[1.0, 0.5, -1.0]])), [[0.75, 0.25, 0.0]], atol=1e-14)
+    np.testing.assert_allclose(maps._sparsemax_bisection(np.array([[1.0, 0.5, -1.0]])), [[0.75, 0.25, 0.0]], atol=1e-14)
 
 
 def test_zero_one_differences():
@@ -160,7 +161,7 @@ def test_gradcheck_table_covers_the_registries():
 def test_steps_smoke_and_deterministic(tmp_path):
     res, fig = tmp_path / "r", tmp_path / "f"
     act.step_functions(SMALL["functions"], res, fig)
-    act.step_maps(SMALL["maps"], res, fig)
+    maps.step_maps(SMALL["maps"], res, fig)
     gc.step_losses(SMALL["losses"], res, fig)
     gc.step_backprop(SMALL["backprop"], res, fig)
     act.step_claims({"parts": PARTS}, res, fig)
@@ -171,6 +172,6 @@ def test_steps_smoke_and_deterministic(tmp_path):
         assert (fig / f"{name}.png").stat().st_size > 0
     # same parameters, same table: every draw is derived from the seed
     m = SMALL["maps"]
-    again = act.map_support(m["scales"], m["classes"], m["samples"], m["seed"])
+    again = maps.map_support(m["scales"], m["classes"], m["samples"], m["seed"])
     write_table(again, tmp_path / "again.csv")
     assert (tmp_path / "again.csv").read_bytes() == (res / "map_support.csv").read_bytes()
