@@ -38,7 +38,7 @@ rule playground_train:
     """One Playground configuration: all its seeds trained together as one ensemble."""
     input:
         CORE,
-        src("experiments/playground.py"),
+        src("experiments/playground.py", "experiments/playground_summary.py"),
     output:
         expand(
             f"results/{PG}/runs/{{{{pg_run}}}}_{{kind}}.{{ext}}",
@@ -64,7 +64,7 @@ rule playground_summary:
     on the same seeds, and the C13 claim rows."""
     input:
         CORE,
-        src("experiments/playground.py"),
+        src("experiments/playground.py", "experiments/playground_summary.py"),
         PG_RUNS["seeds"],
     output:
         [f"results/{PG}/{t}.csv" for t in PG_TABLES],
@@ -86,7 +86,11 @@ rule playground_plots:
     hidden-unit maps."""
     input:
         CORE,
-        src("experiments/playground.py", "experiments/playground_plots.py"),
+        src(
+            "experiments/playground.py",
+            "experiments/playground_summary.py",
+            "experiments/playground_plots.py",
+        ),
         [path for kind in PG_RUN_FILES for path in PG_RUNS[kind]],
     output:
         [
