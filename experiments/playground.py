@@ -19,23 +19,12 @@ import numpy as np
 import pandas as pd
 
 from experiments.io import cli, write_table
-from experiments.playground_summary import (  # noqa: F401  (LECTURE, _fmt_hidden, _slide_name, percentile_of: re-exported for the plots and tests)
-    LECTURE,
-    METRICS,
-    _fmt_hidden,
-    _slide_name,
-    claim_rows,
-    depth_table,
-    paired_table,
-    percentile_of,
-    reference_table,
-    summary_table,
-)
 from mlp.data import playground_split, stack_splits
 from mlp.network import Net, init
 from mlp.seeding import rng, rngs
 from mlp.train import train
 
+METRICS = ["train_loss", "test_loss", "train_acc", "test_acc"]
 QUANTILES = {"p10": 10, "median": 50, "p90": 90}
 
 
@@ -208,16 +197,18 @@ def load_runs(params: dict, results, kind: str) -> dict[str, pd.DataFrame]:
 
 def summarise(params: dict, results, figures) -> None:
     """Step `summarise`: seed-distribution tables and the claim rows."""
+    from experiments import playground_summary as pgs  # not imported by the training jobs
+
     specs, seeds = _specs(params), load_runs(params, results, "seeds")
-    summary = summary_table(seeds, specs, params)
-    refs = reference_table(seeds, specs, params)
-    paired = paired_table(seeds, specs, params)
+    summary = pgs.summary_table(seeds, specs, params)
+    refs = pgs.reference_table(seeds, specs, params)
+    paired = pgs.paired_table(seeds, specs, params)
     write_table(summary, results / "summary.csv")
     write_table(refs, results / "reference_percentiles.csv")
     write_table(paired, results / "paired_relu_tanh.csv")
-    depth = depth_table(seeds, specs, params)
+    depth = pgs.depth_table(seeds, specs, params)
     write_table(depth, results / "depth_relu.csv")
-    write_table(claim_rows(summary, refs, paired, depth, specs, params), results / "claims.csv")
+    write_table(pgs.claim_rows(summary, refs, paired, depth, specs, params), results / "claims.csv")
 
 
 def plots(params: dict, results, figures) -> None:

@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
 from experiments import playground as pg
+from experiments import playground_summary as pgs
 from experiments.io import write_figure
 from experiments.plotting import PM_COLORS, figure
 from mlp.data import features
@@ -24,7 +25,7 @@ def group_of(spec: dict) -> str:
 
 
 def _label(spec: dict) -> str:
-    return f"{spec['dataset']} {pg._fmt_hidden(spec)} {spec['activation']}"
+    return f"{spec['dataset']} {pgs._fmt_hidden(spec)} {spec['activation']}"
 
 
 def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], params: dict):
@@ -44,7 +45,7 @@ def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], pa
             ax.plot(c["epoch"], c["train_loss_median"], color=color, lw=0.9, ls="--")
         finals = {n: curves[n]["test_loss_median"].iloc[-1] for n in groups[g]}
         if g.startswith("spiral, 2"):
-            for act, lec in pg.LECTURE.items():
+            for act, lec in pgs.LECTURE.items():
                 ax.plot(lec["epoch"], lec["test"], "k*", ms=9, zorder=4)
                 ax.annotate(
                     f"lecture {act} test {lec['test']:.3f}",
@@ -68,10 +69,10 @@ def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], pa
 def plot_lecture_percentiles(seeds: dict[str, pd.DataFrame], refs: pd.DataFrame, specs: dict, params: dict):
     """Empirical CDFs over seeds of the spiral [4, 2] train and test losses at the slides'
     iteration counts, with the lecture's numbers and Playground's own two seeds marked."""
-    acts = [a for a in pg.LECTURE if pg._slide_name(specs, a)]
+    acts = [a for a in pgs.LECTURE if pgs._slide_name(specs, a)]
     fig, axes = figure(1, max(len(acts), 1), width=4.6, height=3.4, sharey=True)
     for ax, act in zip(axes[0], acts):
-        name, e = pg._slide_name(specs, act), params["slide_epochs"].get(act, params["epochs"])
+        name, e = pgs._slide_name(specs, act), params["slide_epochs"].get(act, params["epochs"])
         at = seeds[name][seeds[name]["epoch"] == e]
         for split, ls in (("train", "--"), ("test", "-")):
             v = np.sort(at[f"{split}_loss"].dropna().to_numpy())
@@ -235,13 +236,13 @@ def write_all(params: dict, results, figures) -> None:
     specs = pg._specs(params)
     curves, seeds = pg.load_runs(params, results, "curve"), pg.load_runs(params, results, "seeds")
     nets = pg.load_runs(params, results, "nets")
-    refs = pg.reference_table(seeds, specs, params)
+    refs = pgs.reference_table(seeds, specs, params)
     write_figure(plot_loss_curves(curves, specs, params), figures / "loss_curves.png")
     write_figure(plot_lecture_percentiles(seeds, refs, specs, params), figures / "lecture_percentiles.png")
-    slide = [n for n in (pg._slide_name(specs, a) for a in pg.LECTURE) if n]
+    slide = [n for n in (pgs._slide_name(specs, a) for a in pgs.LECTURE) if n]
     write_figure(
         plot_decision_maps(nets, seeds, specs, params, slide or list(specs)[:1]), figures / "decision_maps.png"
     )
     write_figure(plot_all_maps(nets, seeds, specs, params), figures / "decision_maps_all.png")
-    unit_net = pg._slide_name(specs, "tanh") or list(specs)[0]
+    unit_net = pgs._slide_name(specs, "tanh") or list(specs)[0]
     write_figure(plot_hidden_units(nets[unit_net], specs[unit_net], params), figures / "hidden_units.png")

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims
+from experiments.playground import METRICS
 
 # The lecture's screenshots: spiral, [4, 2], lr 0.03, batch 10, 50 %, noise 0, X1 and X2
 LECTURE = {
@@ -36,7 +37,6 @@ PLAYGROUND_SEEDS = [
 SLIDE_HIDDEN = [4, 2]
 LEARNED_ACC, NOT_LEARNED_ACC = 0.95, 0.90  # median test accuracy: learned >= 0.95, not learned < 0.90
 ALPHA = 0.05  # significance level of "four relu layers do better"
-METRICS = ["train_loss", "test_loss", "train_acc", "test_acc"]
 
 
 def percentile_of(values: np.ndarray, x: float) -> float:

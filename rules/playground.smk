@@ -38,7 +38,7 @@ rule playground_train:
     """One Playground configuration: all its seeds trained together as one ensemble."""
     input:
         CORE,
-        src("experiments/playground.py", "experiments/playground_summary.py"),
+        src("experiments/playground.py"),
     output:
         expand(
             f"results/{PG}/runs/{{{{pg_run}}}}_{{kind}}.{{ext}}",

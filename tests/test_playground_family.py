@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from experiments import playground as pg
+from experiments import playground_summary as pgs
 from mlp.network import init
 from mlp.seeding import rngs
 
@@ -85,9 +86,9 @@ def test_curve_percentiles_by_hand():
 
 
 def test_percentile_of_splits_ties():
-    assert pg.percentile_of([1, 2, 3, 4], 2.5) == 50.0  # two of four below
-    assert pg.percentile_of([1, 2, 3, 4], 2) == 37.5  # one below (25 %) plus half of one tie (12.5 %)
-    assert pg.percentile_of([1, 2, np.nan], 5) == 100.0  # diverged seeds are left out
+    assert pgs.percentile_of([1, 2, 3, 4], 2.5) == 50.0  # two of four below
+    assert pgs.percentile_of([1, 2, 3, 4], 2) == 37.5  # one below (25 %) plus half of one tie (12.5 %)
+    assert pgs.percentile_of([1, 2, np.nan], 5) == 100.0  # diverged seeds are left out
 
 
 def test_pick_seeds_typical_and_best():
@@ -124,7 +125,7 @@ def test_paired_relu_vs_tanh():
     params = {"slide_epochs": {"tanh": 10, "relu": 10}, "epochs": 10}
     tanh = [0.40, 0.40, 0.40, 0.40]
     relu = [0.30, 0.35, 0.45, 0.38]  # differences -0.10, -0.05, +0.05, -0.02: relu lower on 3 of 4
-    p = pg.paired_table({"spiral-4-2-tanh": _seeds(tanh), "spiral-4-2-relu": _seeds(relu)}, specs, params)
+    p = pgs.paired_table({"spiral-4-2-tanh": _seeds(tanh), "spiral-4-2-relu": _seeds(relu)}, specs, params)
     assert len(p) == 1
     assert p["frac_relu_lower_test"].iloc[0] == 0.75
     assert p["median_diff_test"].iloc[0] == pytest.approx((-0.05 - 0.02) / 2)  # median of the middle two
@@ -134,7 +135,7 @@ def test_reference_table_places_the_lecture():
     specs = {"spiral-4-2-tanh": SPIRAL}
     params = {"slide_epochs": {"tanh": 2536}, "epochs": 2536}
     v = np.linspace(0.30, 0.50, 21)  # 0.30, 0.31, ..., 0.50
-    refs = pg.reference_table({"spiral-4-2-tanh": _seeds(v, epoch=2536)}, specs, params)
+    refs = pgs.reference_table({"spiral-4-2-tanh": _seeds(v, epoch=2536)}, specs, params)
     lec = refs[(refs["source"] == "lecture") & (refs["split"] == "test")].iloc[0]
     # 0.416 lies above 0.30..0.41 (12 of 21 values)
     assert lec["percentile"] == pytest.approx(100 * 12 / 21)
@@ -152,13 +153,13 @@ def test_depth_table_mann_whitney_by_hand():
     }
     params = {"slide_epochs": {"relu": 10}, "epochs": 10}
     base = _seeds([0.4, 0.5, 0.6, 0.7])
-    d = pg.depth_table({"spiral-4-2-relu": base, "spiral-4-4-4-4-relu": _seeds([0.1, 0.2, 0.3])}, specs, params)
+    d = pgs.depth_table({"spiral-4-2-relu": base, "spiral-4-4-4-4-relu": _seeds([0.1, 0.2, 0.3])}, specs, params)
     # every four-layer seed beats every two-layer seed: P(lower) = 1; exact one-sided p = the chance that
     # the 3 smallest of 7 ranks all fall in the first sample = 1 / C(7, 3) = 1/35
     assert d["prob_lower"].iloc[0] == 1.0
     assert d["p_value"].iloc[0] == pytest.approx(1 / 35)
     assert d["better"].iloc[0]
-    same = pg.depth_table({"spiral-4-2-relu": base, "spiral-4-4-4-4-relu": base}, specs, params)
+    same = pgs.depth_table({"spiral-4-2-relu": base, "spiral-4-4-4-4-relu": base}, specs, params)
     assert same["prob_lower"].iloc[0] == 0.5 and not same["better"].iloc[0]
 
 
@@ -172,10 +173,10 @@ def test_claim_verdicts_follow_the_numbers():
         {"config": n, "epoch": 10, "test_acc_median": a, "test_acc_p10": a, "test_loss_median": 0.1}
         for n, a in zip(specs, (1.0, 0.97, 0.90))
     ]
-    out = pg.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
+    out = pgs.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
     assert list(out["verdict"]) == ["partly"]  # 0.90 < 0.95 on gauss
     rows[2]["test_acc_median"] = 0.99
-    out = pg.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
+    out = pgs.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
     assert list(out["verdict"]) == ["reproduced"]
 
 
