@@ -37,20 +37,12 @@ def write_table(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> Non
     _atomic(path.with_suffix(".md"), lambda p: p.write_text(md))
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path)
-
-
 def write_figure(fig, path: Path) -> None:
     """Save a figure as PNG (atomically) and close it."""
     _atomic(
         Path(path), lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     )
     plt.close(fig)
-
-
-def write_json(obj, path: Path) -> None:
-    _atomic(Path(path), lambda p: p.write_text(json.dumps(obj, indent=1, sort_keys=True) + "\n"))
 
 
 def cli(steps: dict[str, Callable[[dict, Path, Path], None]], argv=None) -> None:

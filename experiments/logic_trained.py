@@ -38,6 +38,21 @@ def _targets01(name: str) -> np.ndarray:
     return (function_outputs(NAMED_2[name], 2) > 0).astype(float)[:, None]
 
 
+def _train_on_table(net: Net, params, X, Y, cfg: dict, shuffle_rngs, eval_epochs):
+    """Train on a truth table (X, Y) with the config's lr, batch size and epochs; each member
+    reshuffles its order with its own Generator unless a batch is the whole table (full-batch GD)."""
+    return train(
+        net,
+        params,
+        Split(X, Y, X, Y),
+        lr=cfg["lr"],
+        batch_size=cfg["batch_size"],
+        epochs=cfg["epochs"],
+        shuffle_rngs=None if cfg["batch_size"] == len(X) else shuffle_rngs,
+        eval_epochs=eval_epochs,
+    )
+
+
 def _train_functions(net: Net, functions, seeds, key: str, cfg: dict):
     """Train len(functions) x len(seeds) nets as ONE ensemble (member = (function, seed)),
     each on its function's 4-row truth table; returns (params, n_correct (M,), loss (M,), member frame)."""
@@ -45,18 +60,9 @@ def _train_functions(net: Net, functions, seeds, key: str, cfg: dict):
     Y = np.stack([_targets01(f) for f in functions for _ in seeds])  # (M, 4, 1)
     members = pd.DataFrame([{"function": f, "seed": s} for f in functions for s in seeds])
     init_rngs = [rng(s, "init", key, f) for f in functions for s in seeds]
-    shuffle = None if cfg["batch_size"] == 4 else [rng(s, "shuffle", key, f) for f in functions for s in seeds]
     params = init(net, cfg["init"], init_rngs)
-    result = train(
-        net,
-        params,
-        Split(X, Y, X, Y),
-        lr=cfg["lr"],
-        batch_size=cfg["batch_size"],
-        epochs=cfg["epochs"],
-        shuffle_rngs=shuffle,
-        eval_epochs=[cfg["epochs"]],
-    )
+    shuffle = [rng(s, "shuffle", key, f) for f in functions for s in seeds]
+    result = _train_on_table(net, params, X, Y, cfg, shuffle, [cfg["epochs"]])
     f = forward(net, result.params, X)[0]  # (M, 4, 1)
     n_correct = np.sum((f[..., 0] > 0.5) == (Y[..., 0] > 0.5), axis=-1)  # (M,)
     loss = result.history.sort_values("member")["train_loss"].to_numpy()
@@ -100,16 +106,8 @@ def mlp_xor_cell(activation: str, widths, seeds, cfg: dict) -> pd.DataFrame:
     for K in widths:
         net = Net((2, K, 1), hidden=activation, **SIGMOID_NET)
         params = init(net, cfg["init"], rngs(seeds, "init", "xor_mlp", activation, K))
-        res = train(
-            net,
-            params,
-            Split(X, Y, X, Y),
-            lr=cfg["lr"],
-            batch_size=cfg["batch_size"],
-            epochs=cfg["epochs"],
-            eval_epochs=[half, cfg["epochs"]],
-            shuffle_rngs=None if cfg["batch_size"] == 4 else rngs(seeds, "shuffle", "xor_mlp", activation, K),
-        )
+        shuffle = rngs(seeds, "shuffle", "xor_mlp", activation, K)
+        res = _train_on_table(net, params, X, Y, cfg, shuffle, [half, cfg["epochs"]])
         h = res.history.pivot(index="member", columns="epoch")
         correct = np.rint(4 * h["train_acc"][cfg["epochs"]].to_numpy())
         frames.append(
@@ -209,16 +207,8 @@ def linear_xor(depths, width: int, seeds, cfg: dict) -> pd.DataFrame:
     for L in depths:
         net = Net((2, *[width] * L, 1), hidden="linear", **SIGMOID_NET)
         params = init(net, cfg["init"], rngs(seeds, "init", "linear_xor", L))
-        res = train(
-            net,
-            params,
-            Split(X, Y, X, Y),
-            lr=cfg["lr"],
-            batch_size=cfg["batch_size"],
-            epochs=cfg["epochs"],
-            eval_epochs=[cfg["epochs"]],
-            shuffle_rngs=None if cfg["batch_size"] == 4 else rngs(seeds, "shuffle", "linear_xor", L),
-        )
+        shuffle = rngs(seeds, "shuffle", "linear_xor", L)
+        res = _train_on_table(net, params, X, Y, cfg, shuffle, [cfg["epochs"]])
         acc = res.history.sort_values("member")["train_acc"].to_numpy()  # (M,), NaN for a diverged member
         correct = np.rint(4 * acc[np.isfinite(acc)]).astype(int)
         rows.append(

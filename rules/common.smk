@@ -7,10 +7,6 @@ localrules:
     claims,
 
 
-wildcard_constraints:
-    family=r"[a-z_]+",
-
-
 CORE = sorted(
     os.path.join(workflow.basedir, "mlp", f)
     for f in os.listdir(os.path.join(workflow.basedir, "mlp"))
