@@ -354,25 +354,50 @@ def threshold_figure(repeats):
     return {"count": int(res.count), "n_lps": int(res.n_lps), "seconds": t}
 
 
+def _step_setup(sizes, hidden, output, loss, B, M, dtype):
+    """A training step's state (mlp.train._FlatSGD) and one batch, as `train` builds them."""
+    from mlp.network import Net, init
+    from mlp.seeding import rngs
+    from mlp.train import _FlatSGD
+
+    net = Net(sizes, hidden=hidden, output=output, loss=loss)
+    params = init(net, "glorot", rngs(range(M), "bench"), dtype=dtype)
+    X, Y, _ = make_data(sizes, loss, B, dtype)
+    Xb = np.broadcast_to(np.concatenate([X, np.ones((B, 1), dtype)], axis=-1), (M, B, sizes[0] + 1)).copy()
+    return _FlatSGD(net, params, LR, 0.0), Xb, np.broadcast_to(Y, (M, B, sizes[-1])).copy()
+
+
+def _traced_peak(fn) -> int:
+    """Peak bytes allocated while fn() runs, above what was allocated before."""
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return peak
+
+
 def memory_figure(sizes, hidden, output, loss, B, M=1):
-    """Peak bytes traced during train (2 epochs) / bytes of one step's activations + params."""
+    """Bytes a training step allocates (after its first step has made the buffers) and that
+    the step's state keeps, and the peak of a whole `train` call, against the activations
+    of one step (x, and z, h of every layer), the parameters and the training data."""
     from mlp.network import Net, init
     from mlp.seeding import rngs
     from mlp.train import Split, train
 
+    sgd, Xb, Yb = _step_setup(sizes, hidden, output, loss, B, M, np.float64)
+    sgd.step(Xb, Yb)
+    step = _traced_peak(lambda: sgd.step(Xb, Yb))
+    kept = sgd.P.nbytes + sgd.G.nbytes + sum(a.nbytes for bufs in sgd.buffers.values() for layer in bufs for a in layer)
     net = Net(sizes, hidden=hidden, output=output, loss=loss)
     params = init(net, "glorot", rngs(range(M), "bench"))
     X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, np.float64)
     data = Split(X, Y, X[:B], Y[:B])
-    train(net, params, data, lr=LR, batch_size=B, epochs=1, eval_epochs=())  # warm caches
-    tracemalloc.start()
-    base = tracemalloc.get_traced_memory()[0]
-    train(net, params, data, lr=LR, batch_size=B, epochs=2, eval_epochs=())
-    peak = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
-    act = 8 * M * B * (sizes[0] + 2 * sum(sizes[1:]))  # x, and z, h of every layer
+    whole = _traced_peak(lambda: train(net, params, data, lr=LR, batch_size=B, epochs=2, eval_epochs=()))
+    act = 8 * M * B * (sizes[0] + 2 * sum(sizes[1:]))
     par = 8 * M * sum(k_out * (k_in + 1) for k_in, k_out in zip(sizes[:-1], sizes[1:]))
-    return {"peak_bytes": peak, "activation_bytes": act, "param_bytes": par, "ratio": peak / (act + par)}
+    dat = 8 * M * X.shape[0] * (sizes[0] + 1 + sizes[-1])  # the per-member training set, with its column of ones
+    return {"step": step, "kept": kept, "train": whole, "act": act, "par": par, "data": dat}
 
 
 def profile_step(sizes, hidden, output, loss, B, dtype, top=8):
@@ -390,27 +415,40 @@ def profile_step(sizes, hidden, output, loss, B, dtype, top=8):
     return [ln.replace(str(ROOT) + "/", "") for ln in lines[start:]]
 
 
-def op_breakdown(K, B, dtype, repeats):
-    """Seconds of each array operation of one 1-K-1 tanh step, timed alone."""
-    r = np.random.default_rng(0)
-    x = r.normal(size=(1, B, 1)).astype(dtype)
-    w1, b1 = r.normal(size=(1, K, 1)).astype(dtype), r.normal(size=(1, K)).astype(dtype)
-    w2 = r.normal(size=(1, 1, K)).astype(dtype)
-    z = (x * w1[:, None, :, 0] + b1[:, None, :]).astype(dtype)
-    h = np.tanh(z)
-    g = r.normal(size=(1, B, 1)).astype(dtype)
+def step_breakdown(sizes, hidden, output, loss, B, M, dtype, repeats):
+    """Seconds of each array operation of one training step of a one-hidden-layer net, timed
+    alone on the step's own state and buffers (the operations of mlp.train._FlatSGD.step)."""
+    from mlp.network import _matmul
+
+    sgd, Xb, Yb = _step_setup(sizes, hidden, output, loss, B, M, dtype)
+    sgd.step(Xb, Yb)
+    ((z, h, grad_h, h1),) = sgd.buffers[B]
+    f_z = _matmul(h1, sgd.AT[1])
+    _, g = sgd.value_and_grad(f_z, sgd.out.g(f_z), Yb, sgd.out)
     ops = {
-        "z1 = x w1^T + b1 (broadcast)": lambda n: [np.add(x * w1[:, None, :, 0], b1[:, None, :]) for _ in range(n)],
-        "h1 = tanh(z1)": lambda n: [np.tanh(z) for _ in range(n)],
-        "z2 = h1 w2^T (GEMV)": lambda n: [h @ w2.swapaxes(-1, -2) for _ in range(n)],
-        "grad_W2 = g^T h1 (GEMV)": lambda n: [g.swapaxes(-1, -2) @ h for _ in range(n)],
-        "grad_h1 = g w2 (broadcast)": lambda n: [g * w2 for _ in range(n)],
-        "grad_z1 = grad_h1 (1 - h1^2)": lambda n: [(g * w2) * (1 - h**2) for _ in range(n)],
-        "grad_W1 = grad_z1^T x (GEMV)": lambda n: [z.swapaxes(-1, -2) @ x for _ in range(n)],
-        "grad_b1 = sum_B grad_z1": lambda n: [z.sum(-2) for _ in range(n)],
+        "whole step": lambda: sgd.step(Xb, Yb),
+        "z1 = [x, 1] A1^T (product)": lambda: _matmul(Xb, sgd.AT[0], out=z),
+        "h1 = g(z1)": lambda: sgd.hidden.g(z, out=h),
+        "copy h1 into [h1, 1]": lambda: h1.__setitem__((..., slice(None, -1)), h),
+        "z2 = [h1, 1] A2^T (product)": lambda: _matmul(h1, sgd.AT[1]),
+        "output map, loss and grad_z2": lambda: sgd.value_and_grad(f_z, sgd.out.g(f_z), Yb, sgd.out),
+        "[grad_W2 | grad_b2] = grad_z2^T [h1, 1] (product)": lambda: np.matmul(g.swapaxes(-1, -2), h1, out=sgd.gA[1]),
+        "grad_h1 = grad_z2 W2 (product)": lambda: _matmul(g, sgd.W[1], out=grad_h),
+        "g'(z1) from h1": lambda: sgd.hidden.derivative(z, h, out=z),
+        "grad_z1 = grad_h1 g'(z1)": lambda: np.multiply(grad_h, z, out=grad_h),
+        "[grad_W1 | grad_b1] = grad_z1^T [x, 1] (product)": lambda: np.matmul(
+            grad_h.swapaxes(-1, -2), Xb, out=sgd.gA[0]
+        ),
+        "update P -= lr G": lambda: (np.multiply(sgd.G, LR, out=sgd.G), np.subtract(sgd.P, sgd.G, out=sgd.P)),
     }
-    res = measure({k: (f, 1) for k, f in ops.items()}, target=0.02, repeats=repeats)
+    res = measure({k: (lambda n, f=f: [f() for _ in range(n)], 1) for k, f in ops.items()}, 0.02, repeats)
     return {k: v["median"] for k, v in res.items()}
+
+
+BREAKDOWNS = {  # name -> (sizes, hidden, output, loss, B, M)
+    "1-4096-1 tanh B=256": ((1, 4096, 1), "tanh", "linear", "squared", 256, 1),
+    "ensemble 100 x 2-2-1 sigmoid BCE B=4": ((2, 2, 1), "sigmoid", "sigmoid", "binary_cross_entropy", 4, 100),
+}
 
 
 # ----------------------------------------------------------------------------- worker
@@ -463,8 +501,9 @@ def worker(threads: int, quick: bool) -> dict:
             for name, sizes, hidden, output, loss, B in SHAPES
             if name in LECTURE_SIZE or name.startswith("1-4096")
         }
-        out["breakdown_1_4096_1"] = {
-            np.dtype(dt).name: op_breakdown(4096, 256, dt, repeats) for dt in (np.float64, np.float32)
+        out["breakdowns"] = {
+            name: {np.dtype(dt).name: step_breakdown(*spec, dt, repeats) for dt in (np.float64, np.float32)}
+            for name, spec in BREAKDOWNS.items()
         }
     return out
 
@@ -555,9 +594,10 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    cfg = {}
+    cfg, simd = {}, {}
     try:
-        cfg = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        config = np.show_config(mode="dicts")
+        cfg, simd = config["Build Dependencies"]["blas"], config["SIMD Extensions"]
     except Exception:  # noqa: BLE001 - show_config's layout varies between numpy versions
         pass
     return {
@@ -566,6 +606,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "blas": {k: cfg.get(k) for k in ("name", "version", "openblas configuration")},
+        "simd": simd,
         "openblas_pin": {v: os.environ.get(v) for v in OPENBLAS_PIN},
         "loadavg": os.getloadavg(),
     }
@@ -575,6 +616,8 @@ def machine() -> dict:
 
 
 def _fmt_t(s: float) -> str:
+    if s < 1e-5:
+        return f"{s * 1e6:.2f} us"
     if s < 1e-3:
         return f"{s * 1e6:.1f} us"
     if s < 1:
@@ -602,6 +645,7 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
     L.append(f"- CPU: {info['cpu']}, {info['cores']} cores; Python {info['python']}; {info['platform']}")
     L.append(f"- load average at start / end: {info['loadavg']} / {extra['loadavg_end']}")
     L.append(f"- numpy BLAS: {info['blas']}")
+    L.append(f"- numpy SIMD extensions (X86_V3 = AVX2 + FMA, X86_V4 = AVX-512): {info['simd']}")
     pin = {k: v for k, v in info["openblas_pin"].items() if v}
     note = "removed in the workers" if pin and not extra["keep_openblas"] else "kept"
     L.append(f"- OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the environment: {pin or 'not set'} ({note})")
@@ -651,7 +695,7 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
     for t, r in runs.items():
         L.append(f"### {t} thread(s)\n")
         L.append(
-            f"| dtype | implementation | per model-step | {ENSEMBLE_M} nets x {ENSEMBLE_STEPS} steps | "
+            f"| dtype | implementation | per model-step (min of the repeats) | {ENSEMBLE_M} nets x {ENSEMBLE_STEPS} steps | "
             "time / core ensemble |"
         )
         L.append("|---|---|---|---|---|")
@@ -659,7 +703,10 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
             base = E["core ensemble (one train call)"]["median"]
             for k, v in E.items():
                 m = v["median"]
-                L.append(f"| {dn} | {k} | {_fmt_t(m)} | {_fmt_t(m * ENSEMBLE_M * ENSEMBLE_STEPS)} | {m / base:.1f} |")
+                L.append(
+                    f"| {dn} | {k} | {_fmt_t(m)} ({_fmt_t(v['min'])}) | {_fmt_t(m * ENSEMBLE_M * ENSEMBLE_STEPS)} | "
+                    f"{m / base:.1f} |"
+                )
         L.append("")
 
     r1 = runs[1]
@@ -677,15 +724,21 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
 
     L.append("## Memory\n")
     L.append(
-        "Peak bytes traced by tracemalloc during `train` (2 epochs, after a warm-up epoch) over the bytes of "
-        "one step's activations (x, and z, h of every layer) plus the parameters (float64).\n"
+        "Bytes traced by tracemalloc (float64), against one step's activations (x, and z, h of every layer). "
+        "*step*: the peak a training step allocates once its buffers exist (they are made by the first step "
+        "of each batch size); *kept*: the step's state (parameters P, gradients G and the buffers); *train*: "
+        "the peak of a whole `train` call (2 epochs), which also copies the training data (with its column "
+        "of ones) per member.\n"
     )
-    L.append("| shape | peak | activations + params | ratio |")
-    L.append("|---|---|---|---|")
+    L.append(
+        "| shape | activations | step | step / activations | kept / (activations + params) | train | train / (kept + data) |"
+    )
+    L.append("|---|---|---|---|---|---|---|")
     for name, m in r1["memory"].items():
         L.append(
-            f"| {name} | {m['peak_bytes'] / 1024:.0f} KiB | {(m['activation_bytes'] + m['param_bytes']) / 1024:.0f} KiB "
-            f"| {m['ratio']:.2f} |"
+            f"| {name} | {m['act'] / 1024:.1f} KiB | {m['step'] / 1024:.1f} KiB | {m['step'] / m['act']:.2f} | "
+            f"{m['kept'] / (m['act'] + m['par']):.2f} | {m['train'] / 1024:.0f} KiB | "
+            f"{m['train'] / (m['kept'] + m['data']):.2f} |"
         )
     L.append("")
 
@@ -779,9 +832,9 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
             lambda x: x >= 0.8,
         )
     row("exact 2-D regions per second >= 1e4", lambda r: r1["regions"]["regions_per_s"], lambda x: x >= 1e4)
-    mem = max(m["ratio"] for m in r1["memory"].values())
+    mem = max(m["step"] / m["act"] for m in r1["memory"].values())
     L.append(
-        f"| memory: peak / (activations + params), worst shape | {mem:.2f} | | {'met' if mem <= 8 else 'NOT met'} (<= 8) |"
+        f"| memory: bytes a step allocates / its activations, worst shape <= 2 | {mem:.2f} | | {_verdict(mem <= 2)} |"
     )
     for p in extra.get("pipeline") or []:
         lim = 300 if p["config"] == "config.yaml" else 60
@@ -790,20 +843,73 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
         )
     L.append("")
 
+    L.extend(_shortfalls(runs))
     L.append("## Where the time goes (cProfile of the core's `train`, 20 epochs, float64, 1 thread)\n")
     for name, lines in r1["profiles"].items():
         L.append(f"### {name}\n")
         L.append("```")
         L.extend(lines)
         L.append("```\n")
-    L.append("### 1-4096-1 tanh B=256: each array operation of a step timed alone (1 thread)\n")
-    L.append("| operation | float64 | float32 |")
-    L.append("|---|---|---|")
-    bd = r1["breakdown_1_4096_1"]
-    for k in bd["float64"]:
-        L.append(f"| {k} | {_fmt_t(bd['float64'][k])} | {_fmt_t(bd['float32'][k])} |")
-    L.append("")
+    for name, bd in r1["breakdowns"].items():
+        L.append(f"### {name}: each array operation of a step timed alone (1 thread)\n")
+        L.append("| operation | float64 | float32 |")
+        L.append("|---|---|---|")
+        for k in bd["float64"]:
+            L.append(f"| {k} | {_fmt_t(bd['float64'][k])} | {_fmt_t(bd['float32'][k])} |")
+        L.append("")
     return "\n".join(L)
+
+
+def _shortfalls(runs) -> list[str]:
+    """Where the time goes for the targets the 1-thread run misses, from the step breakdowns."""
+    r1, L = runs[1], []
+    wide = "1-4096-1 tanh B=256"
+    T = r1["shapes"][wide]["times"]
+    for dn, lim in (("float64", 1.5), ("float32", 1.0)):
+        torch = T.get(f"torch {dn}", {}).get("median")
+        if torch is None or T[f"core {dn}"]["median"] / torch <= lim:
+            continue
+        bd, bd32 = r1["breakdowns"][wide][dn], r1["breakdowns"][wide]["float32"]
+        act, whole = bd["h1 = g(z1)"], bd["whole step"]
+        rest = sum(v for k, v in bd.items() if k not in ("whole step", "h1 = g(z1)"))
+        text = (
+            f"- **{wide} {dn}** ({T[f'core {dn}']['median'] / torch:.2f} x torch, target <= {lim}): timed alone, "
+            f"h1 = tanh(z1) on 256 x 4096 values takes {_fmt_t(act)} of a {_fmt_t(whole)} step "
+            f"({act / whole:.0%}), {act / (256 * 4096) * 1e9:.1f} ns per value against "
+            f"{bd32['h1 = g(z1)'] / (256 * 4096) * 1e9:.1f} ns for float32 tanh; all other operations of the "
+            f"step together take {_fmt_t(rest)} = {rest / torch:.2f} x torch's whole step: the shortfall is "
+            "NumPy's float64 tanh on this CPU (no AVX-512, see SIMD extensions above)."
+        )
+        if dn == "float64" and "torch float32" in T:
+            text += (
+                " The core's float32 path (`init(..., dtype=np.float32)`) is the remedy for wide tanh layers: "
+                f"{T['core float32']['median'] / T['torch float32']['median']:.2f} x torch."
+            )
+        L.append(text)
+    E = r1["ensemble"]
+    for dn in ("float64", "float32"):
+        per = E[dn]["core ensemble (one train call)"]
+        loop = E[dn]["core Python loop over nets"]["median"] / per["median"]
+        if per["median"] <= 1e-6 and loop >= 40:
+            continue
+        bd = r1["breakdowns"]["ensemble 100 x 2-2-1 sigmoid BCE B=4"][dn]
+        products = {k: v for k, v in bd.items() if k.endswith("(product)")}
+        ranked = sorted(((v, k) for k, v in bd.items() if k != "whole step"), reverse=True)[:3]
+        L.append(
+            f"- **ensemble {dn}** ({_fmt_t(per['median'])} per model-step, min {_fmt_t(per['min'])}; loop / "
+            f"ensemble {loop:.1f}; targets <= 1 us and >= 40): a step of all {ENSEMBLE_M} nets takes "
+            f"{_fmt_t(bd['whole step'])} timed alone. Its {len(products)} batched products over {ENSEMBLE_M} "
+            f"tiny matrices take {_fmt_t(sum(products.values()))} together "
+            f"({sum(products.values()) / len(products) / ENSEMBLE_M * 1e9:.0f} ns per matrix on average: NumPy's "
+            "matmul works through the stack matrix by matrix); the three largest operations are "
+            + ", ".join(f"{k} ({_fmt_t(v)})" for v, k in ranked)
+            + ". The output map and loss evaluate sigmoid and log(1 + e^z) on only 400 values; their time is "
+            "per-value transcendental cost, as for tanh above."
+        )
+    if L:
+        L.insert(0, "### Targets not met: where the time goes (1 thread)\n")
+        L.append("")
+    return L
 
 
 def main(argv=None):

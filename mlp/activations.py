@@ -16,9 +16,9 @@ from scipy.special import softmax as _softmax
 
 
 class Activation(NamedTuple):
-    g: Callable[[np.ndarray], np.ndarray]
+    g: Callable[..., np.ndarray]  # g(z[, out]); elementwise maps accept out=
     vjp: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # g'(z) from (z, h)
+    derivative: Callable[..., np.ndarray] | None  # g'(z) from (z, h[, out]); None: not elementwise
 
 
 def sparsemax(z: np.ndarray) -> np.ndarray:
@@ -50,19 +50,57 @@ def _sparsemax_vjp(z, h, grad_h):
     return np.where(s, g_s - g_s.sum(-1, keepdims=True) / s.sum(-1, keepdims=True), 0.0)
 
 
-ACTIVATIONS: dict[str, Activation] = {  # vjp(z, h, grad_h) = grad_h * g'(z), in the fewest operations
-    "linear": Activation(lambda z: z, lambda z, h, grad_h: grad_h, lambda z, h: np.ones_like(z)),
-    "sigmoid": Activation(expit, lambda z, h, grad_h: grad_h * (h * (1 - h)), lambda z, h: h * (1 - h)),
-    "tanh": Activation(np.tanh, lambda z, h, grad_h: grad_h * (1 - h**2), lambda z, h: 1 - h**2),
-    "relu": Activation(
-        lambda z: np.maximum(z, 0.0), lambda z, h, grad_h: grad_h * (z > 0), lambda z, h: (z > 0).astype(z.dtype)
-    ),
-    # McCulloch-Pitts threshold unit sgn(z) (sgn(0) = +1); its derivative is 0 almost everywhere
-    "sign": Activation(
-        lambda z: np.where(z >= 0, 1.0, -1.0).astype(z.dtype),
-        lambda z, h, grad_h: np.zeros_like(grad_h),
-        lambda z, h: np.zeros_like(z),
-    ),
+def elementwise(g, derivative) -> Activation:
+    """An elementwise activation from g(z, out=None) and g'(z, h, out=None) (h = g(z)), with
+    vjp grad_h * g'(z). `out` lets the training step write into reused buffers."""
+    return Activation(g, lambda z, h, grad_h: grad_h * derivative(z, h), derivative)
+
+
+def _into(value, out):
+    """value, or value copied into out (for maps that have no ufunc to write with)."""
+    if out is None:
+        return value
+    np.copyto(out, value)
+    return out
+
+
+def _identity(z, out=None):
+    return _into(z, out)
+
+
+def _constant(c):
+    return lambda z, h, out=None: _into(np.full_like(z, c), out)
+
+
+def _sigmoid_derivative(z, h, out=None):
+    out = np.subtract(1.0, h, out=out)  # sigma' = sigma (1 - sigma)
+    return np.multiply(out, h, out=out)
+
+
+def _tanh_derivative(z, h, out=None):
+    out = np.multiply(h, h, out=out)  # tanh' = 1 - tanh^2
+    return np.subtract(1.0, out, out=out)
+
+
+def _relu(z, out=None):
+    return np.maximum(z, 0.0, out=out)
+
+
+def _relu_derivative(z, h, out=None):  # relu'(0) = 0
+    return np.greater(z, 0, out=out) if out is not None else (z > 0).astype(z.dtype)
+
+
+def _sign(z, out=None):
+    """McCulloch-Pitts threshold unit sgn(z), with sgn(0) = +1."""
+    return _into(np.where(z >= 0, 1.0, -1.0).astype(z.dtype), out)
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "linear": elementwise(_identity, _constant(1.0)),
+    "sigmoid": elementwise(expit, _sigmoid_derivative),
+    "tanh": elementwise(np.tanh, _tanh_derivative),
+    "relu": elementwise(_relu, _relu_derivative),
+    "sign": elementwise(_sign, _constant(0.0)),  # its derivative is 0 almost everywhere
     "softmax": Activation(lambda z: _softmax(z, axis=-1), _softmax_vjp, None),
     "sparsemax": Activation(sparsemax, _sparsemax_vjp, None),
 }

@@ -17,9 +17,10 @@ from mlp.losses import check_pair, loss_value_and_grad
 INITS = ("glorot", "he", "playground")
 
 
-def _matmul(a, b):
-    """a @ b with leading (ensemble) axes; a rank-1 product (k = 1) as a broadcast multiply."""
-    return a * b if a.shape[-1] == 1 else a @ b
+def _matmul(a, b, out=None):
+    """a @ b with leading (ensemble) axes; a rank-1 product (k = 1) as a broadcast multiply,
+    which for long rows is several times faster than BLAS's outer product."""
+    return np.multiply(a, b, out=out) if a.shape[-1] == 1 else np.matmul(a, b, out=out)
 
 
 @dataclass(frozen=True)

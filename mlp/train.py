@@ -60,57 +60,65 @@ def _per_member(A: np.ndarray, M: int) -> np.ndarray:
 
 
 class _FlatSGD:
-    """SGD on M nets whose parameters live in one buffer P (M, n): layer l is the block
-    A_l = [W_l | b_l] of shape (M, K_l, K_{l-1} + 1), so with a column of ones appended to
-    its input, z = [h, 1] A^T and [grad_W | grad_b] = grad_z^T [h, 1] are one batched product
-    each, and the update of every layer is one operation on P. Gradients live in G, alike."""
+    """SGD on M nets whose parameters live in one flat buffer P, layer by layer: layer l is
+    the contiguous block A_l = [W_l | b_l] of shape (M, K_l, K_{l-1} + 1), so with a column
+    of ones appended to its input, z = [h, 1] A^T and [grad_W | grad_b] = grad_z^T [h, 1]
+    are one batched product each, and the update of all layers is one operation on P.
+    Gradients live in G, alike. Activations and their gradients go into buffers kept per
+    batch size, so a step allocates only the loss's (M, B, C) arrays."""
 
     def __init__(self, net: Net, params, lr: float, l2: float):
         M, dtype = params[0][0].shape[0], params[0][0].dtype
-        shapes = [W.shape[1:] for W, _ in params]
-        sizes = [k_out * (k_in + 1) for k_out, k_in in shapes]
-        self.P, self.G = np.empty((M, sum(sizes)), dtype), np.empty((M, sum(sizes)), dtype)
-        ends = np.cumsum(sizes)
-        self.A = [self.P[:, e - n : e].reshape(M, k, -1) for e, n, (k, _) in zip(ends, sizes, shapes)]  # views
-        self.gA = [self.G[:, e - n : e].reshape(M, k, -1) for e, n, (k, _) in zip(ends, sizes, shapes)]
+        shapes = [(M, *W.shape[1:-1], W.shape[-1] + 1) for W, _ in params]
+        ends = np.cumsum([np.prod(shape) for shape in shapes])
+        self.P, self.G = np.empty(ends[-1], dtype), np.empty(ends[-1], dtype)
+        self.A = [self.P[e - np.prod(shape) : e].reshape(shape) for e, shape in zip(ends, shapes)]  # views
+        self.gA = [self.G[e - np.prod(shape) : e].reshape(shape) for e, shape in zip(ends, shapes)]
         for A, (W, b) in zip(self.A, params):
             A[..., :-1], A[..., -1] = W, b
         self.W = [A[..., :-1] for A in self.A]
         self.AT = [A.swapaxes(-1, -2) for A in self.A]
-        self.g_hidden, self.g_out = ACTIVATIONS[net.hidden].g, ACTIVATIONS[net.output].g
-        self.vjp = ACTIVATIONS[net.hidden].vjp
-        self.value_and_grad, self.out = LOSSES[net.loss].value_and_grad, ACTIVATIONS[net.output]
+        self.hidden, self.out = ACTIVATIONS[net.hidden], ACTIVATIONS[net.output]
+        self.elementwise = self.hidden.derivative is not None
+        self.value_and_grad = LOSSES[net.loss].value_and_grad
         self.lr, self.l2 = lr, l2
-        self.ones = {}  # (layer, batch size) -> reused input buffer [h, 1]
+        self.buffers = {}  # batch size -> per hidden layer (z, h, grad_h, [h, 1])
 
     def params(self):
         return [(A[..., :-1], A[..., -1]) for A in self.A]
 
-    def _with_ones(self, l, h):
-        buf = self.ones.get((l, h.shape[-2]))
-        if buf is None:
-            buf = self.ones[(l, h.shape[-2])] = np.ones((*h.shape[:-1], h.shape[-1] + 1), h.dtype)
-        buf[..., :-1] = h
-        return buf
+    def _buffers(self, B):
+        if B not in self.buffers:
+            M, dtype = self.A[0].shape[0], self.P.dtype
+            self.buffers[B] = [
+                (*(np.empty((M, B, K), dtype) for _ in range(3)), np.ones((M, B, K + 1), dtype))
+                for K in (A.shape[1] for A in self.A[:-1])
+            ]
+        return self.buffers[B]
 
     def step(self, Xb, Yb):
         """theta <- theta - lr * grad on a batch whose inputs Xb (M, B, D + 1) already carry
         the column of ones; returns (M,) values, all finite iff every member's objective is."""
-        last = len(self.A) - 1
-        ins, zs, hs = [Xb], [], []
-        for l, AT in enumerate(self.AT):
-            z = np.matmul(ins[l], AT)  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
-            h = self.g_out(z) if l == last else self.g_hidden(z)
-            zs.append(z)
-            hs.append(h)
-            if l < last:
-                ins.append(self._with_ones(l, h))
-        losses, grad_z = self.value_and_grad(z, h, Yb, self.out)
+        buffers = self._buffers(Xb.shape[-2])
+        ins = [Xb, *(h1 for *_, h1 in buffers)]  # [h^(l), 1] for l = 0..L
+        for l, (z, h, _, h1) in enumerate(buffers):  # hidden layers: z^(l) = W^(l) h^(l-1) + b^(l)
+            z = _matmul(ins[l], self.AT[l], out=z)
+            if self.elementwise:  # into contiguous h: strided writes are slow for narrow layers
+                h1[..., :-1] = self.hidden.g(z, out=h)
+            else:  # a simplex map as hidden activation
+                h1[..., :-1] = h[...] = self.hidden.g(z)
+        z = _matmul(ins[-1], self.AT[-1])  # output layer: (M, B, C)
+        losses, grad_z = self.value_and_grad(z, self.out.g(z), Yb, self.out)
         grad_z /= Xb.shape[-2]  # the gradient of the batch mean
-        for l in range(last, -1, -1):  # for l from L+1 down to 1
+        for l in range(len(self.A) - 1, -1, -1):  # for l from L+1 down to 1
             np.matmul(grad_z.swapaxes(-1, -2), ins[l], out=self.gA[l])  # [grad_W | grad_b] = grad_z [h, 1]^T
             if l:
-                grad_z = self.vjp(zs[l - 1], hs[l - 1], _matmul(grad_z, self.W[l]))  # (W^T grad_z) * g'(z)
+                z, h, grad_h, _ = buffers[l - 1]
+                grad_h = _matmul(grad_z, self.W[l], out=grad_h)  # W^T grad_z
+                if self.elementwise:  # grad_z = grad_h * g'(z), in place; g'(z) overwrites z
+                    grad_z = np.multiply(grad_h, self.hidden.derivative(z, h, out=z), out=grad_h)
+                else:
+                    grad_z = self.hidden.vjp(z, h, grad_h)
         obj = np.add.reduce(losses, axis=-1)  # finite iff the member's mean loss is
         if self.l2:
             obj = obj + self.l2 * omega(self.params())
@@ -121,7 +129,8 @@ class _FlatSGD:
         return obj
 
     def zero(self, dead):
-        self.P[dead] = 0
+        for A in self.A:
+            A[dead] = 0
 
 
 def train(
@@ -173,6 +182,7 @@ def train(
             raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
     sgd = _FlatSGD(net, params, lr, l2)
     X_steps = np.concatenate([X, np.ones((M, N, 1), dtype)], axis=-1)  # inputs with the column of ones
+    Y_steps = np.ascontiguousarray(Y)  # per member: ufuncs on broadcast (stride-0) views are slower
     alive = np.ones(M, dtype=bool)
     diverged_at = np.full(M, -1)
     logged = []  # (epoch, {column: (M,) values})
@@ -195,10 +205,10 @@ def train(
     with np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(1, epochs + 1):
             if shuffle_rngs is None:
-                Xe, Ye = X_steps, Y
+                Xe, Ye = X_steps, Y_steps
             else:
                 order = np.stack([r.permutation(N) for r in shuffle_rngs])[..., None]  # (M, N, 1)
-                Xe, Ye = np.take_along_axis(X_steps, order, axis=1), np.take_along_axis(Y, order, axis=1)
+                Xe, Ye = np.take_along_axis(X_steps, order, axis=1), np.take_along_axis(Y_steps, order, axis=1)
             for k in range(n_full):
                 Xb, Yb = Xe[:, k * batch_size : (k + 1) * batch_size], Ye[:, k * batch_size : (k + 1) * batch_size]
                 if k == 0 and carry is not None:

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlp.activations import ACTIVATIONS
 from mlp.data import playground_split, stack_splits
 from mlp.network import Net, init, objective
 from mlp.seeding import rng, rngs
@@ -35,12 +36,20 @@ def test_same_seed_same_history():
     pd.testing.assert_frame_equal(ensemble_run(SEEDS[:2]).history, ensemble_run(SEEDS[:2]).history)
 
 
-def test_full_batch_step_is_one_gradient_step():
-    """B = N: each epoch is exactly theta <- theta - lr * grad of the full objective."""
+@pytest.mark.parametrize("hidden", sorted(ACTIVATIONS))
+@pytest.mark.parametrize(
+    "output, loss", [("linear", "squared"), ("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")]
+)
+def test_full_batch_step_is_one_gradient_step(hidden, output, loss):
+    """B = N: each epoch is exactly theta <- theta - lr * grad of the full objective, for
+    every hidden activation (the step's in-place path and the simplex maps' vjp path)."""
     r = np.random.default_rng(0)
-    X, Y = r.normal(size=(20, 2)), r.normal(size=(20, 1))
-    net = Net((2, 3, 1), hidden="sigmoid", output="linear", loss="squared")
-    params = init(net, "glorot", rngs([0], "init"))
+    C = 1 if loss == "binary_cross_entropy" else 2
+    X, Y = r.normal(size=(20, 2)), r.normal(size=(20, C))
+    if loss != "squared":
+        Y = np.eye(2)[r.integers(0, 2, 20)] if C == 2 else r.integers(0, 2, (20, 1)).astype(float)
+    net = Net((2, 3, 4, C), hidden=hidden, output=output, loss=loss)
+    params = init(net, "glorot", rngs([0, 1, 2], "init"))
     _, _, grads = objective(net, params, X, Y, l2=0.01)
     expected = [(W - 0.1 * gW, b - 0.1 * gb) for (W, b), (gW, gb) in zip(params, grads)]
     got = train(net, params, Split(X, Y, X, Y), lr=0.1, batch_size=20, epochs=1, l2=0.01).params
