@@ -2,8 +2,10 @@
 
 Each entry stores the value and a vector-Jacobian product `vjp(z, h, grad_h) -> grad_z`
 with h = g(z); one signature covers elementwise maps (grad_h * g'(z)) and the maps onto
-the simplex (softmax, sparsemax), whose Jacobians are not diagonal. Arrays may carry any
-leading axes; the last axis is the unit axis, which softmax and sparsemax act on.
+the simplex (softmax, sparsemax), whose Jacobians are not diagonal. Elementwise entries also
+store g'(z) and come from `elementwise(g, g')`, whose functions take `out=` so that training
+writes into reused buffers. Arrays may carry any leading axes; the last axis is the unit
+axis, which softmax and sparsemax act on.
 All values are finite and warning-free for |z| up to 1e4 (and beyond).
 """
 

@@ -4,8 +4,9 @@ the batch schedule; bad arguments."""
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import expit
 
-from mlp.activations import ACTIVATIONS
+from mlp.activations import ACTIVATIONS, elementwise
 from mlp.data import playground_split, stack_splits
 from mlp.network import Net, init, objective
 from mlp.seeding import rng, rngs
@@ -36,26 +37,39 @@ def test_same_seed_same_history():
     pd.testing.assert_frame_equal(ensemble_run(SEEDS[:2]).history, ensemble_run(SEEDS[:2]).history)
 
 
+def assert_full_batch_epoch_is_one_gradient_step(net, X, Y):
+    """B = N: an epoch of `train` is exactly theta <- theta - lr * grad of the full objective."""
+    params = init(net, "glorot", rngs([0, 1, 2], "init"))
+    _, _, grads = objective(net, params, X, Y, l2=0.01)
+    expected = [(W - 0.1 * gW, b - 0.1 * gb) for (W, b), (gW, gb) in zip(params, grads)]
+    got = train(net, params, Split(X, Y, X, Y), lr=0.1, batch_size=len(X), epochs=1, l2=0.01).params
+    for (W, b), (We, be) in zip(got, expected):
+        np.testing.assert_allclose(W, We, atol=1e-15)
+        np.testing.assert_allclose(b, be, atol=1e-15)
+
+
 @pytest.mark.parametrize("hidden", sorted(ACTIVATIONS))
 @pytest.mark.parametrize(
     "output, loss", [("linear", "squared"), ("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")]
 )
 def test_full_batch_step_is_one_gradient_step(hidden, output, loss):
-    """B = N: each epoch is exactly theta <- theta - lr * grad of the full objective, for
-    every hidden activation (the step's in-place path and the simplex maps' vjp path)."""
+    """For every hidden activation: the step's in-place path (elementwise) and its vjp path
+    (softmax, sparsemax as hidden maps)."""
     r = np.random.default_rng(0)
     C = 1 if loss == "binary_cross_entropy" else 2
     X, Y = r.normal(size=(20, 2)), r.normal(size=(20, C))
     if loss != "squared":
         Y = np.eye(2)[r.integers(0, 2, 20)] if C == 2 else r.integers(0, 2, (20, 1)).astype(float)
-    net = Net((2, 3, 4, C), hidden=hidden, output=output, loss=loss)
-    params = init(net, "glorot", rngs([0, 1, 2], "init"))
-    _, _, grads = objective(net, params, X, Y, l2=0.01)
-    expected = [(W - 0.1 * gW, b - 0.1 * gb) for (W, b), (gW, gb) in zip(params, grads)]
-    got = train(net, params, Split(X, Y, X, Y), lr=0.1, batch_size=20, epochs=1, l2=0.01).params
-    for (W, b), (We, be) in zip(got, expected):
-        np.testing.assert_allclose(W, We, atol=1e-15)
-        np.testing.assert_allclose(b, be, atol=1e-15)
+    assert_full_batch_epoch_is_one_gradient_step(Net((2, 3, 4, C), hidden=hidden, output=output, loss=loss), X, Y)
+
+
+def test_a_new_elementwise_activation_trains(monkeypatch):
+    """The README's recipe: softplus added with `elementwise` trains like the built-in ones."""
+    softplus = elementwise(lambda z, out=None: np.logaddexp(0.0, z, out=out), lambda z, h, out=None: expit(z, out=out))
+    monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)
+    r = np.random.default_rng(3)
+    X, Y = r.normal(size=(12, 2)), r.normal(size=(12, 1))
+    assert_full_batch_epoch_is_one_gradient_step(Net((2, 5, 1), hidden="softplus"), X, Y)
 
 
 def test_leftover_points_join_the_next_epochs_first_batch():
