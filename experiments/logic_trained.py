@@ -2,8 +2,8 @@
 
 Seeds vectorised as one ensemble per cell (`mlp.train`): logistic regression on AND / OR /
 XOR, MLPs on XOR by hidden width and activation, deep linear nets on XOR, and the check that
-a stack of linear layers is one affine map. The exact LP half and the CLI that runs these
-steps are in `experiments.logic`.
+a stack of linear layers is one affine map. The exact LP half and the merge of the claim
+rows are in `experiments.logic`.
 
 Inputs are +-1 (the lecture's encoding, `mlp.boolean`); the sigmoid nets are trained with
 binary cross-entropy on {0, 1} targets, and a point counts as correct when f(x) > 1/2 iff
@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
 from experiments import claims
-from experiments.io import write_figure, write_table
+from experiments.io import cli, write_figure, write_table
 from experiments.logic import certificates_2
 from experiments.plotting import PM_COLORS, figure
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
@@ -439,3 +439,7 @@ def linear(params: dict, results, figures) -> None:
     write_table(comp, results / "linear_composition.csv")
     write_table(lin, results / "linear_xor.csv")
     write_table(claims_linear(comp, lin), results / "claims_linear.csv")
+
+
+if __name__ == "__main__":
+    cli({"neuron": neuron, "xor_cell": xor_cell, "xor_summary": xor_summary, "linear": linear})

@@ -25,8 +25,9 @@ TARGETS.extend(
 )
 
 
-# The module sources every logic job runs: the CLI in logic.py imports logic_trained.py for its steps.
-LG_SRC = src("experiments/logic.py", "experiments/logic_trained.py")
+# The module sources of the exact steps, and of the trained steps (logic_trained imports logic).
+LG_SRC = src("experiments/logic.py")
+LG_TRAINED_SRC = src("experiments/logic.py", "experiments/logic_trained.py")
 
 
 localrules:
@@ -76,7 +77,7 @@ rule logic_neuron:
     decision boundaries of one neuron vs an MLP."""
     input:
         CORE,
-        LG_SRC,
+        LG_TRAINED_SRC,
     output:
         f"results/{LG}/neuron_runs.csv",
         f"results/{LG}/neuron_summary.csv",
@@ -100,14 +101,14 @@ rule logic_neuron:
     params:
         cfg=pick(LG, "neuron", "xor_mlp", "boundary"),
     shell:
-        family_cmd(LG, "neuron")
+        family_cmd(LG, "neuron", module="logic_trained")
 
 
 rule logic_xor_cell:
     """MLPs on XOR for one hidden activation: every width, all seeds of a width in one ensemble (C03)."""
     input:
         CORE,
-        LG_SRC,
+        LG_TRAINED_SRC,
     output:
         f"results/{LG}/xor_mlp_{{activation}}.csv",
     log:
@@ -121,14 +122,14 @@ rule logic_xor_cell:
     params:
         cfg=lambda wc: pick(LG, "xor_mlp", activation=wc.activation),
     shell:
-        family_cmd(LG, "xor_cell")
+        family_cmd(LG, "xor_cell", module="logic_trained")
 
 
 rule logic_xor_summary:
     """XOR success rate vs width and activation with binomial intervals (C03)."""
     input:
         CORE,
-        LG_SRC,
+        LG_TRAINED_SRC,
         lambda wc: expand(
             f"results/{LG}/xor_mlp_{{activation}}.csv",
             activation=config[LG]["xor_mlp"]["activations"],
@@ -150,14 +151,14 @@ rule logic_xor_summary:
     params:
         cfg=pick(LG, "xor_mlp"),
     shell:
-        family_cmd(LG, "xor_summary")
+        family_cmd(LG, "xor_summary", module="logic_trained")
 
 
 rule logic_linear:
     """Deep linear nets: end-to-end map vs the product of the layers, and training on XOR (C05)."""
     input:
         CORE,
-        LG_SRC,
+        LG_TRAINED_SRC,
     output:
         f"results/{LG}/linear_composition.csv",
         f"results/{LG}/linear_xor.csv",
@@ -171,7 +172,7 @@ rule logic_linear:
     params:
         cfg=pick(LG, "linear"),
     shell:
-        family_cmd(LG, "linear")
+        family_cmd(LG, "linear", module="logic_trained")
 
 
 rule logic_claims:
