@@ -16,6 +16,7 @@ kernel OpenBLAS then runs is reported (threadpoolctl).
 
 import argparse
 import cProfile
+import importlib
 import io
 import json
 import os
@@ -38,19 +39,24 @@ RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 OPENBLAS_PIN = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
+WIDE = "1-4096-1 tanh B=256"  # the wide shape: targets, a step breakdown and the shortfalls text
 # (name, sizes, hidden, output, loss, batch); N = STEPS_PER_EPOCH * batch training points
 SHAPES = [
     ("2-4-2-1 tanh B=10", (2, 4, 2, 1), "tanh", "tanh", "squared", 10),
     ("2-64-64-1 relu B=32", (2, 64, 64, 1), "relu", "linear", "squared", 32),
     ("1-16-1 tanh B=256", (1, 16, 1), "tanh", "linear", "squared", 256),
     ("1-256-1 tanh B=256", (1, 256, 1), "tanh", "linear", "squared", 256),
-    ("1-4096-1 tanh B=256", (1, 4096, 1), "tanh", "linear", "squared", 256),
+    (WIDE, (1, 4096, 1), "tanh", "linear", "squared", 256),
     ("784-256-256-10 relu softmax-CE B=128", (784, 256, 256, 10), "relu", "softmax", "cross_entropy", 128),
 ]
 LECTURE_SIZE = ("2-4-2-1 tanh B=10", "2-64-64-1 relu B=32")
 STEPS_PER_EPOCH = 10
 LR = 0.01
 ENSEMBLE_M, ENSEMBLE_STEPS = 100, 5000
+ENSEMBLE = ((2, 2, 1), "sigmoid", "sigmoid", "binary_cross_entropy", 4)  # sizes, hidden, output, loss, B (XOR)
+# targets: core / torch step on the wide shape; ensemble loop / ensemble, and its per model-step time
+WIDE_LIMIT = {"float32": 1.0, "float64": 1.5}
+ENS_LOOP_MIN, ENS_STEP_MAX_US = 40, 1.0
 
 
 # ----------------------------------------------------------------------------- timing
@@ -87,29 +93,22 @@ def measure(runners: dict, target: float, repeats: int) -> dict:
             dt = time.perf_counter() - t
             if rep:  # round 0 is the warm-up
                 samples[k].append(dt / (counts[k] * units))
-    return {
-        k: {"median": statistics.median(v), "min": min(v), "samples": v, "n": counts[k] * units, "repeats": repeats}
-        for (k, v), units in zip(samples.items(), (u for _, u in runners.values()))
-    }
+    return {k: {"median": statistics.median(v), "min": min(v), "samples": v} for k, v in samples.items()}
 
 
 # ----------------------------------------------------------------------------- peers
 
 
-def _torch():
+def _optional(name: str):
+    """The module `name`, or None if it is not installed."""
     try:
-        import torch
+        return importlib.import_module(name)
     except ImportError:
         return None
-    return torch
 
 
-def _sklearn():
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        return None
-    return sklearn
+def _torch_dtype(torch, dtype):
+    return torch.float64 if dtype == np.float64 else torch.float32
 
 
 def make_data(sizes, loss, N, dtype, seed=0):
@@ -128,15 +127,21 @@ def make_data(sizes, loss, N, dtype, seed=0):
     return X, Y, labels
 
 
-def core_runner(sizes, hidden, output, loss, B, dtype, M=1, X=None, Y=None):
+def _net_params(sizes, hidden, output, loss, M, dtype):
+    """The core's net and the parameters of M members (He for relu, else Glorot)."""
     from mlp.network import Net, init
     from mlp.seeding import rngs
-    from mlp.train import Split, train
 
     net = Net(sizes, hidden=hidden, output=output, loss=loss)
-    params = init(net, "he" if hidden == "relu" else "glorot", rngs(range(M), "bench"), dtype=dtype)
-    if X is None:
-        X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
+    return net, init(net, "he" if hidden == "relu" else "glorot", rngs(range(M), "bench"), dtype=dtype)
+
+
+def core_runner(sizes, hidden, output, loss, B, dtype, M=1):
+    """Epochs of the core's train() on STEPS_PER_EPOCH batches of B (one data set shared by the M members)."""
+    from mlp.train import Split, train
+
+    net, params = _net_params(sizes, hidden, output, loss, M, dtype)
+    X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
     data = Split(X, Y, X[..., :B, :], Y[..., :B, :])
     spe = X.shape[-2] // B
 
@@ -154,16 +159,15 @@ def torch_model(torch, sizes, hidden, output, tdtype):
         last = l == len(sizes) - 1
         if not last:
             layers.append(acts[hidden]())
-        elif output in ("tanh", "sigmoid") and output in acts:
+        elif output in ("tanh", "sigmoid"):
             layers.append(acts[output]())  # squared loss on a tanh output; fused losses take logits
     return torch.nn.Sequential(*layers)
 
 
 def torch_runner(torch, sizes, hidden, output, loss, B, dtype):
     F = torch.nn.functional
-    tdtype = torch.float64 if dtype == np.float64 else torch.float32
     torch.manual_seed(0)
-    model = torch_model(torch, sizes, hidden, output if loss == "squared" else "linear", tdtype)
+    model = torch_model(torch, sizes, hidden, output if loss == "squared" else "linear", _torch_dtype(torch, dtype))
     opt = torch.optim.SGD(model.parameters(), lr=LR)
     X, Y, labels = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
     Xt = torch.from_numpy(X)
@@ -261,20 +265,18 @@ def xor_data(dtype):
 
 
 def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
-    """Per model-step runners for M XOR nets (2-2-1 sigmoid, binary CE, full batch B = 4)."""
-    from mlp.network import Net, init
-    from mlp.seeding import rngs
+    """Per model-step runners for M XOR nets (ENSEMBLE: 2-2-1 sigmoid, binary CE, full batch B = 4)."""
     from mlp.train import Split, train
 
-    net = Net((2, 2, 1), hidden="sigmoid", output="sigmoid", loss="binary_cross_entropy")
+    sizes, hidden, output, loss, B = ENSEMBLE
+    net, params = _net_params(sizes, hidden, output, loss, M, dtype)
     X, Y = xor_data(dtype)
     data = Split(X, Y, X, Y)
-    params = init(net, "glorot", rngs(range(M), "bench"), dtype=dtype)
     lr = 0.5
     runners = {}
 
     def ensemble(n):
-        train(net, params, data, lr=lr, batch_size=4, epochs=n, eval_epochs=(), classify=False)
+        train(net, params, data, lr=lr, batch_size=B, epochs=n, eval_epochs=(), classify=False)
 
     runners["core ensemble (one train call)"] = (ensemble, M)
 
@@ -282,16 +284,15 @@ def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
 
     def loop(n):
         for p in singles:
-            train(net, p, data, lr=lr, batch_size=4, epochs=n, eval_epochs=(), classify=False)
+            train(net, p, data, lr=lr, batch_size=B, epochs=n, eval_epochs=(), classify=False)
 
     runners["core Python loop over nets"] = (loop, loop_members)
     if torch is None:
         return runners
     F = torch.nn.functional
-    tdtype = torch.float64 if dtype == np.float64 else torch.float32
     Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
     torch.manual_seed(0)
-    models = [torch_model(torch, (2, 2, 1), "sigmoid", "linear", tdtype) for _ in range(loop_members)]
+    models = [torch_model(torch, sizes, hidden, "linear", _torch_dtype(torch, dtype)) for _ in range(loop_members)]
     opts = [torch.optim.SGD(m.parameters(), lr=lr) for m in models]
 
     def tloop(n):
@@ -305,7 +306,7 @@ def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
     tp = [torch.tensor(A, requires_grad=True) for Wb in params for A in Wb]  # W1, b1, W2, b2
     W1, b1, W2, b2 = tp
     topt = torch.optim.SGD(tp, lr=lr)
-    Xm, Ym = Xt.expand(M, 4, 2), Yt.expand(M, 4, 1)
+    Xm, Ym = Xt.expand(M, B, sizes[0]), Yt.expand(M, B, sizes[-1])
 
     def tbmm(n):
         for _ in range(n):
@@ -313,7 +314,7 @@ def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
             h = torch.sigmoid(torch.baddbmm(b1[:, None, :], Xm, W1.transpose(1, 2)))
             z = torch.baddbmm(b2[:, None, :], h, W2.transpose(1, 2))
             # sum over members of each member's mean loss: member m's gradient is its own
-            (F.binary_cross_entropy_with_logits(z, Ym, reduction="sum") / 4).backward()
+            (F.binary_cross_entropy_with_logits(z, Ym, reduction="sum") / B).backward()
             topt.step()
 
     runners["torch batched bmm"] = (tbmm, M)
@@ -321,6 +322,16 @@ def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
 
 
 # ----------------------------------------------------------------------------- other figures
+
+
+def _median_time(fn, rounds):
+    """(median seconds of `rounds` calls of fn() after one warm-up call, the last call's result)."""
+    times, res = [], None
+    for _ in range(rounds + 1):
+        t = time.perf_counter()
+        res = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times[1:]), res
 
 
 def regions_figure(repeats):
@@ -333,12 +344,7 @@ def regions_figure(repeats):
         for k_in, k_out in zip(widths[:-1], widths[1:])
     ]
     box = [[-2.0, 2.0], [-2.0, 2.0]]
-    times, res = [], None
-    for _ in range(repeats + 1):
-        t = time.perf_counter()
-        res = count_regions_2d(params, box)
-        times.append(time.perf_counter() - t)
-    t = statistics.median(times[1:])
+    t, res = _median_time(lambda: count_regions_2d(params, box), repeats)
     return {
         "net": "-".join(map(str, widths)) + " He (bias N(0, 0.1^2)), box [-2, 2]^2",
         "n_activation": int(res.n_activation),
@@ -351,26 +357,22 @@ def regions_figure(repeats):
 def threshold_figure(repeats):
     from mlp.threshold import count_threshold_functions
 
-    times, res = [], None
-    for _ in range(max(1, repeats // 2) + 1):
-        t = time.perf_counter()
-        res = count_threshold_functions(4)
-        times.append(time.perf_counter() - t)
-    t = statistics.median(times[1:])
+    t, res = _median_time(lambda: count_threshold_functions(4), max(1, repeats // 2))
     return {"count": int(res.count), "n_lps": int(res.n_lps), "seconds": t}
 
 
 def _step_setup(sizes, hidden, output, loss, B, M, dtype):
-    """A training step's state (mlp.train._FlatSGD) and one batch, as `train` builds them."""
-    from mlp.network import Net, init
-    from mlp.seeding import rngs
+    """A training step's state (mlp.train._FlatSGD) and one batch, as `train` builds them, after a
+    first step has made the step's buffers."""
     from mlp.train import _FlatSGD
 
-    net = Net(sizes, hidden=hidden, output=output, loss=loss)
-    params = init(net, "glorot", rngs(range(M), "bench"), dtype=dtype)
+    net, params = _net_params(sizes, hidden, output, loss, M, dtype)
     X, Y, _ = make_data(sizes, loss, B, dtype)
     Xb = np.broadcast_to(np.concatenate([X, np.ones((B, 1), dtype)], axis=-1), (M, B, sizes[0] + 1)).copy()
-    return _FlatSGD(net, params, LR, 0.0), Xb, np.broadcast_to(Y, (M, B, sizes[-1])).copy()
+    Yb = np.broadcast_to(Y, (M, B, sizes[-1])).copy()
+    sgd = _FlatSGD(net, params, LR, 0.0)
+    sgd.step(Xb, Yb)
+    return sgd, Xb, Yb
 
 
 def _traced_peak(fn) -> int:
@@ -387,22 +389,14 @@ def memory_figure(sizes, hidden, output, loss, B, M=1):
     """Bytes a training step allocates (after its first step has made the buffers) and that
     the step's state keeps, and the peak of a whole `train` call, against the activations
     of one step (x, and z, h of every layer), the parameters and the training data."""
-    from mlp.network import Net, init
-    from mlp.seeding import rngs
-    from mlp.train import Split, train
-
     sgd, Xb, Yb = _step_setup(sizes, hidden, output, loss, B, M, np.float64)
-    sgd.step(Xb, Yb)
     step = _traced_peak(lambda: sgd.step(Xb, Yb))
     kept = sgd.P.nbytes + sgd.G.nbytes + sum(a.nbytes for bufs in sgd.buffers.values() for layer in bufs for a in layer)
-    net = Net(sizes, hidden=hidden, output=output, loss=loss)
-    params = init(net, "glorot", rngs(range(M), "bench"))
-    X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, np.float64)
-    data = Split(X, Y, X[:B], Y[:B])
-    whole = _traced_peak(lambda: train(net, params, data, lr=LR, batch_size=B, epochs=2, eval_epochs=()))
+    run, spe = core_runner(sizes, hidden, output, loss, B, np.float64, M=M)
+    whole = _traced_peak(lambda: run(2))
     act = 8 * M * B * (sizes[0] + 2 * sum(sizes[1:]))
-    par = 8 * M * sum(k_out * (k_in + 1) for k_in, k_out in zip(sizes[:-1], sizes[1:]))
-    dat = 8 * M * X.shape[0] * (sizes[0] + 1 + sizes[-1])  # the per-member training set, with its column of ones
+    par = sgd.P.nbytes
+    dat = 8 * M * spe * B * (sizes[0] + 1 + sizes[-1])  # the per-member training set, with its column of ones
     return {"step": step, "kept": kept, "train": whole, "act": act, "par": par, "data": dat}
 
 
@@ -427,7 +421,6 @@ def step_breakdown(sizes, hidden, output, loss, B, M, dtype, repeats):
     from mlp.network import _matmul
 
     sgd, Xb, Yb = _step_setup(sizes, hidden, output, loss, B, M, dtype)
-    sgd.step(Xb, Yb)
     ((z, h, grad_h, h1),) = sgd.buffers[B]
     f_z = _matmul(h1, sgd.AT[1])
     _, g = sgd.value_and_grad(f_z, sgd.out.g(f_z), Yb, sgd.out)
@@ -451,9 +444,10 @@ def step_breakdown(sizes, hidden, output, loss, B, M, dtype, repeats):
     return {k: v["median"] for k, v in res.items()}
 
 
+ENSEMBLE_BREAKDOWN = f"ensemble {ENSEMBLE_M} x 2-2-1 sigmoid BCE B=4"
 BREAKDOWNS = {  # name -> (sizes, hidden, output, loss, B, M)
-    "1-4096-1 tanh B=256": ((1, 4096, 1), "tanh", "linear", "squared", 256, 1),
-    "ensemble 100 x 2-2-1 sigmoid BCE B=4": ((2, 2, 1), "sigmoid", "sigmoid", "binary_cross_entropy", 4, 100),
+    WIDE: next((*spec, 1) for name, *spec in SHAPES if name == WIDE),
+    ENSEMBLE_BREAKDOWN: (*ENSEMBLE, ENSEMBLE_M),
 }
 
 
@@ -464,22 +458,26 @@ def worker(threads: int, quick: bool) -> dict:
     import threadpoolctl
 
     threadpoolctl.threadpool_limits(threads)
-    torch, sk = _torch(), _sklearn()
+    torch, sk = _optional("torch"), _optional("sklearn")
     if torch is not None:
         torch.set_num_threads(threads)
     target, repeats = (0.03, 3) if quick else (0.1, 7)
+    # each timed step call trains for ~4 x target, so that a train call's one-time set-up (the data copied with
+    # its column of ones, the buffers) weighs on a step as little as in a real run of many epochs
+    step_call = 4 * target
     out = {"threads": threads, "threadpool": threadpoolctl.threadpool_info(), "shapes": {}, "gemm_peak": {}}
-    out["step_call_seconds"] = 4 * target
+    out["step_call_seconds"] = step_call
     out["versions"] = {"numpy": np.__version__}
     if torch is not None:
         out["versions"]["torch"] = torch.__version__
     if sk is not None:
         out["versions"]["scikit-learn"] = sk.__version__
+    square = [(1024, 1024, 1024)]
     for dtype in (np.float64, np.float32):
-        n = 1024
-        peak = measure({"gemm": (gemm_runner([(n, n, n)], dtype), 1)}, target, repeats)["gemm"]["median"]
-        out["gemm_peak"][np.dtype(dtype).name] = 2 * n**3 / peak
+        peak = measure({"gemm": (gemm_runner(square, dtype), 1)}, target, repeats)["gemm"]["median"]
+        out["gemm_peak"][np.dtype(dtype).name] = flops(square) / peak
     for name, sizes, hidden, output, loss, B in SHAPES:
+        prods = gemm_products(sizes, B)
         runners = {}
         for dtype in (np.float64, np.float32):
             dn = np.dtype(dtype).name
@@ -488,12 +486,9 @@ def worker(threads: int, quick: bool) -> dict:
                 runners[f"torch {dn}"] = torch_runner(torch, sizes, hidden, output, loss, B, dtype)
             if sk is not None and dtype == np.float64:
                 runners[f"sklearn {dn}"] = sklearn_runner(sizes, hidden, output, loss, B, dtype)
-            runners[f"GEMM products {dn}"] = (gemm_runner(gemm_products(sizes, B), dtype), 1)
+            runners[f"GEMM products {dn}"] = (gemm_runner(prods, dtype), 1)
         print(f"[{threads} thread(s)] {name}", file=sys.stderr, flush=True)
-        # each timed call trains for ~4 x target, so that a train call's one-time set-up (the data copied with
-        # its column of ones, the buffers) weighs on a step as little as in a real run of many epochs
-        times = measure(runners, 4 * target, repeats)
-        out["shapes"][name] = {"times": times, "flops": flops(gemm_products(sizes, B))}
+        out["shapes"][name] = {"times": measure(runners, step_call, repeats), "flops": flops(prods)}
     print(f"[{threads} thread(s)] ensemble", file=sys.stderr, flush=True)
     out["ensemble"] = {
         np.dtype(dt).name: measure(ensemble_runners(torch, dt), target * 3, repeats) for dt in (np.float64, np.float32)
@@ -505,11 +500,14 @@ def worker(threads: int, quick: bool) -> dict:
         out["memory"] = {
             name: memory_figure(sizes, hidden, output, loss, B) for name, sizes, hidden, output, loss, B in SHAPES
         }
-        out["memory"]["ensemble 100 x 2-2-1 B=4"] = memory_figure((2, 2, 1), "sigmoid", "sigmoid", "squared", 4, M=100)
+        sizes, hidden, output, _, B = ENSEMBLE
+        out["memory"][f"ensemble {ENSEMBLE_M} x 2-2-1 B=4"] = memory_figure(
+            sizes, hidden, output, "squared", B, M=ENSEMBLE_M
+        )
         out["profiles"] = {
             name: profile_step(sizes, hidden, output, loss, B, np.float64)
             for name, sizes, hidden, output, loss, B in SHAPES
-            if name in LECTURE_SIZE or name.startswith("1-4096")
+            if name in LECTURE_SIZE or name == WIDE
         }
         out["breakdowns"] = {
             name: {np.dtype(dt).name: step_breakdown(*spec, dt, repeats) for dt in (np.float64, np.float32)}
@@ -552,7 +550,7 @@ rule probe:
 """
 THREADS_CODE = (
     "import os, json, numpy, threadpoolctl; "
-    "print(json.dumps({v: os.environ.get(v) for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')} "
+    f"print(json.dumps({{v: os.environ.get(v) for v in {THREAD_VARS!r}}} "
     "| {'blas_threads': [i['num_threads'] for i in threadpoolctl.threadpool_info()]}))"
 )
 
@@ -639,6 +637,19 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
+def _ratio(r, shape, dn):
+    """core / torch step time of a shape in one worker's results (None without torch)."""
+    T = r["shapes"][shape]["times"]
+    p = T.get(f"torch {dn}")
+    return paired_ratio(T[f"core {dn}"], p) if p else None
+
+
+def _ens(r, dn, k):
+    """Implementation k's per model-step time / the core ensemble's, in one worker's results."""
+    E = r["ensemble"][dn]
+    return paired_ratio(E[k], E["core ensemble (one train call)"])
+
+
 def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
     L = []
     L.append("# Benchmarks: the MLP core vs PyTorch (CPU) and scikit-learn\n")
@@ -699,7 +710,7 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
             f"float32 {r['gemm_peak']['float32'] / 1e9:.1f} GFLOP/s.\n"
         )
 
-    L.append("## Ensemble: 100 XOR nets (2-2-1 sigmoid, binary CE, full batch B = 4)\n")
+    L.append(f"## Ensemble: {ENSEMBLE_M} XOR nets (2-2-1 sigmoid, binary CE, full batch B = 4)\n")
     L.append(
         f"Per model-step time (one net, one SGD step); `{ENSEMBLE_M} x {ENSEMBLE_STEPS}` extrapolates to the "
         "whole job. The loops time 4 nets and scale.\n"
@@ -785,11 +796,6 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
     L.append("| target | measured (1 thread) | measured (2 threads) | verdict (1 thread) |")
     L.append("|---|---|---|---|")
 
-    def ratio(r, shape, dn, peer="torch"):
-        T = r["shapes"][shape]["times"]
-        p = T.get(f"{peer} {dn}")
-        return paired_ratio(T[f"core {dn}"], p) if p else None
-
     def row(label, f, ok):
         a, b = f(runs[1]), f(runs[2]) if 2 in runs else None
         L.append(
@@ -802,36 +808,32 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
             for dn in ("float64", "float32"):
                 row(
                     f"{shape} {dn}: core / torch step <= 0.25",
-                    lambda r, s=shape, d=dn: ratio(r, s, d),
+                    lambda r, s=shape, d=dn: _ratio(r, s, d),
                     lambda x: x <= 0.25,
                 )
-        for dn, lim in (("float32", 1.0), ("float64", 1.5)):
+        for dn, lim in WIDE_LIMIT.items():
             row(
-                f"1-4096-1 tanh {dn}: core / torch step <= {lim}",
-                lambda r, d=dn: ratio(r, "1-4096-1 tanh B=256", d),
+                f"{WIDE.split(' B=')[0]} {dn}: core / torch step <= {lim}",
+                lambda r, d=dn: _ratio(r, WIDE, d),
                 lambda x, lim=lim: x <= lim,
             )
 
-    def ens(r, dn, k):
-        E = r["ensemble"][dn]
-        return paired_ratio(E[k], E["core ensemble (one train call)"])
-
     for dn in ("float64", "float32"):
         row(
-            f"ensemble {dn}: loop / ensemble >= 40",
-            lambda r, d=dn: ens(r, d, "core Python loop over nets"),
-            lambda x: x >= 40,
+            f"ensemble {dn}: loop / ensemble >= {ENS_LOOP_MIN}",
+            lambda r, d=dn: _ens(r, d, "core Python loop over nets"),
+            lambda x: x >= ENS_LOOP_MIN,
         )
         if "torch batched bmm" in r1["ensemble"][dn]:
             row(
                 f"ensemble {dn}: torch bmm / ensemble >= 3",
-                lambda r, d=dn: ens(r, d, "torch batched bmm"),
+                lambda r, d=dn: _ens(r, d, "torch batched bmm"),
                 lambda x: x >= 3,
             )
         row(
-            f"ensemble {dn}: per model-step <= 1 us",
+            f"ensemble {dn}: per model-step <= {ENS_STEP_MAX_US:g} us",
             lambda r, d=dn: r["ensemble"][d]["core ensemble (one train call)"]["median"] * 1e6,
-            lambda x: x <= 1.0,
+            lambda x: x <= ENS_STEP_MAX_US,
         )
     big = "784-256-256-10 relu softmax-CE B=128"
     for dn in ("float64", "float32"):
@@ -874,20 +876,22 @@ def report(info: dict, runs: dict, extra: dict, cmd: str) -> str:
 def _shortfalls(runs) -> list[str]:
     """Where the time goes for the targets the 1-thread run misses, from the step breakdowns."""
     r1, L = runs[1], []
-    wide = "1-4096-1 tanh B=256"
-    T = r1["shapes"][wide]["times"]
-    for dn, lim in (("float64", 1.5), ("float32", 1.0)):
-        if f"torch {dn}" not in T or (ratio := paired_ratio(T[f"core {dn}"], T[f"torch {dn}"])) <= lim:
+    T = r1["shapes"][WIDE]["times"]
+    sizes, *_, B, _ = BREAKDOWNS[WIDE]
+    values = B * sizes[1]  # the hidden layer's activations in a step
+    for dn in ("float64", "float32"):
+        lim = WIDE_LIMIT[dn]
+        if (ratio := _ratio(r1, WIDE, dn)) is None or ratio <= lim:
             continue
         torch = T[f"torch {dn}"]["median"]
-        bd, bd32 = r1["breakdowns"][wide][dn], r1["breakdowns"][wide]["float32"]
+        bd, bd32 = r1["breakdowns"][WIDE][dn], r1["breakdowns"][WIDE]["float32"]
         act, whole = bd["h1 = g(z1)"], bd["whole step"]
         rest = sum(v for k, v in bd.items() if k not in ("whole step", "h1 = g(z1)"))
         text = (
-            f"- **{wide} {dn}** ({ratio:.2f} x torch, target <= {lim}): timed alone, "
-            f"h1 = tanh(z1) on 256 x 4096 values takes {_fmt_t(act)} of a {_fmt_t(whole)} step "
-            f"({act / whole:.0%}), {act / (256 * 4096) * 1e9:.1f} ns per value against "
-            f"{bd32['h1 = g(z1)'] / (256 * 4096) * 1e9:.1f} ns for float32 tanh; all other operations of the "
+            f"- **{WIDE} {dn}** ({ratio:.2f} x torch, target <= {lim}): timed alone, "
+            f"h1 = tanh(z1) on {B} x {sizes[1]} values takes {_fmt_t(act)} of a {_fmt_t(whole)} step "
+            f"({act / whole:.0%}), {act / values * 1e9:.1f} ns per value against "
+            f"{bd32['h1 = g(z1)'] / values * 1e9:.1f} ns for float32 tanh; all other operations of the "
             f"step together take {_fmt_t(rest)} = {rest / torch:.2f} x torch's whole step: the shortfall is "
             "NumPy's float64 tanh on this CPU (no AVX-512, see SIMD extensions above)."
         )
@@ -897,24 +901,25 @@ def _shortfalls(runs) -> list[str]:
                 f"{paired_ratio(T['core float32'], T['torch float32']):.2f} x torch."
             )
         L.append(text)
-    E = r1["ensemble"]
+    *_, B, M = BREAKDOWNS[ENSEMBLE_BREAKDOWN]
     for dn in ("float64", "float32"):
-        per = E[dn]["core ensemble (one train call)"]
-        loop = paired_ratio(E[dn]["core Python loop over nets"], per)
-        if per["median"] <= 1e-6 and loop >= 40:
+        per = r1["ensemble"][dn]["core ensemble (one train call)"]
+        loop = _ens(r1, dn, "core Python loop over nets")
+        if per["median"] <= ENS_STEP_MAX_US * 1e-6 and loop >= ENS_LOOP_MIN:
             continue
-        bd = r1["breakdowns"]["ensemble 100 x 2-2-1 sigmoid BCE B=4"][dn]
+        bd = r1["breakdowns"][ENSEMBLE_BREAKDOWN][dn]
         products = {k: v for k, v in bd.items() if k.endswith("(product)")}
         ranked = sorted(((v, k) for k, v in bd.items() if k != "whole step"), reverse=True)[:3]
         L.append(
             f"- **ensemble {dn}** ({_fmt_t(per['median'])} per model-step, min {_fmt_t(per['min'])}; loop / "
-            f"ensemble {loop:.1f}; targets <= 1 us and >= 40): a step of all {ENSEMBLE_M} nets takes "
-            f"{_fmt_t(bd['whole step'])} timed alone. Its {len(products)} batched products over {ENSEMBLE_M} "
+            f"ensemble {loop:.1f}; targets <= {ENS_STEP_MAX_US:g} us and >= {ENS_LOOP_MIN}): "
+            f"a step of all {M} nets takes "
+            f"{_fmt_t(bd['whole step'])} timed alone. Its {len(products)} batched products over {M} "
             f"tiny matrices take {_fmt_t(sum(products.values()))} together "
-            f"({sum(products.values()) / len(products) / ENSEMBLE_M * 1e9:.0f} ns per matrix on average: NumPy's "
+            f"({sum(products.values()) / len(products) / M * 1e9:.0f} ns per matrix on average: NumPy's "
             "matmul works through the stack matrix by matrix); the three largest operations are "
             + ", ".join(f"{k} ({_fmt_t(v)})" for v, k in ranked)
-            + ". The output map and loss evaluate sigmoid and log(1 + e^z) on only 400 values; their time is "
+            + f". The output map and loss evaluate sigmoid and log(1 + e^z) on only {M * B} values; their time is "
             "per-value transcendental cost, as for tanh above."
         )
     if L:

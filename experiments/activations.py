@@ -14,7 +14,7 @@ import pandas as pd
 
 from experiments import claims
 from experiments.io import cli, write_figure, write_table
-from experiments.output_maps import _apply, _fp_error, step_maps
+from experiments.output_maps import _fp_error, _guarded, step_maps
 from experiments.plotting import figure
 from mlp.activations import ACTIVATIONS, ELEMENTWISE
 from mlp.network import Net, forward, init
@@ -64,8 +64,10 @@ def activation_ranges(z_max: float, n_points: int) -> pd.DataFrame:
     z, zi = wide_grid(z_max, n_points), inner_grid()
     rows = []
     for name in ELEMENTWISE:
+        g = ACTIVATIONS[name].g
+        h, fp_error = _guarded(g, z)
         with np.errstate(all="raise", under="ignore"):
-            h, hi_ = _apply(name, z), _apply(name, zi)
+            hi_ = g(zi)
         lo, hi, open_ends = LECTURE_RANGE.get(name, (np.nan, np.nan, False))
         closed = bool(np.all((h >= lo) & (h <= hi))) if name in LECTURE_RANGE else None
         strict_inside = bool(np.all((hi_ > lo) & (hi_ < hi))) if open_ends else None
@@ -85,8 +87,8 @@ def activation_ranges(z_max: float, n_points: int) -> pd.DataFrame:
                 "nondecreasing": bool(np.all(np.diff(h) >= 0)),
                 "strictly_increasing_abs_z_le_15": bool(np.all(np.diff(hi_) > 0)),
                 "lecture_says_strictly_increasing": name in STRICTLY_INCREASING,
-                "fp_error_all_raise": _fp_error(lambda x, n=name: _apply(n, x), z, all="raise"),
-                "fp_error_except_underflow": _fp_error(lambda x, n=name: _apply(n, x), z, all="raise", under="ignore"),
+                "fp_error_all_raise": _fp_error(g, z, all="raise"),
+                "fp_error_except_underflow": fp_error,
             }
         )
     return pd.DataFrame(rows)
@@ -282,8 +284,7 @@ def step_functions(params: dict, results: Path, figures: Path) -> None:
 
 def step_claims(params: dict, results: Path, figures: Path) -> None:
     """Merge the family's claim parts (params["parts"], file names in `results`) into claims.csv."""
-    parts = [pd.read_csv(Path(results) / p, keep_default_na=False) for p in params["parts"]]
-    write_table(pd.concat(parts, ignore_index=True).sort_values("claim", kind="stable"), results / "claims.csv")
+    write_table(claims.concat_parts(Path(results) / p for p in params["parts"]), results / "claims.csv")
 
 
 if __name__ == "__main__":

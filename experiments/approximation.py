@@ -23,6 +23,7 @@ from experiments.fitting import (
     interp_nodes,
     lstsq_readout,
     relu_interpolant,
+    restarts_for,
     sgd_rate,
     spread_features,
     staircase,
@@ -35,7 +36,7 @@ from mlp.network import Net, predict
 from mlp.seeding import rngs
 from mlp.train import Split, train
 
-# Rates of the explicit constructions, exponent p in error ~ K^p (derivations in `theory_rate`)
+# The explicit constructions (their rates, exponent p in error ~ K^p, in `theory_rate`)
 CONSTRUCTIONS = ("relu_interp", "relu_interp_mid", "staircase")
 
 
@@ -50,12 +51,6 @@ def errors(f: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _grid(n: int, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
     return np.linspace(lo, hi, n)[:, None]  # (n, 1)
-
-
-def restarts_for(K: int, p: dict) -> int:
-    """Restarts at width K: p["restarts"], cut so that restarts * K <= p["unit_budget"] (at least 1).
-    Wide nets depend little on their start, and this keeps the big widths affordable."""
-    return int(np.clip(p["unit_budget"] // K, 1, p["restarts"]))
 
 
 def width_cell(target: str, activation: str, p: dict) -> pd.DataFrame:
@@ -122,9 +117,10 @@ def construction_errors(p: dict) -> pd.DataFrame:
         fn = lambda x, t=target: target_1d(t, x)  # noqa: E731
         ye = fn(Xe[:, 0])
         for K in p["widths"]:
+            grid, mid = interp_nodes(K, "grid"), interp_nodes(K, "mid")
             nets = {
-                "relu_interp": ("relu", relu_interpolant(interp_nodes(K, "grid"), fn(interp_nodes(K, "grid")))),
-                "relu_interp_mid": ("relu", relu_interpolant(interp_nodes(K, "mid"), fn(interp_nodes(K, "mid")))),
+                "relu_interp": ("relu", relu_interpolant(grid, fn(grid))),
+                "relu_interp_mid": ("relu", relu_interpolant(mid, fn(mid))),
                 "staircase": ("sigmoid", staircase(K, fn)),
             }
             for name, (act, params) in nets.items():
@@ -160,7 +156,7 @@ def theory_rate(method: str, target: str, norm: str) -> tuple[float, str]:
     sigmoid, tanh: staircase), a bound the optimiser need not reach.
     """
     smooth = target != "abs"
-    if target == "step" and method.startswith(("relu_interp", "staircase")):
+    if target == "step" and method in CONSTRUCTIONS:
         rate = -2.0 if method.startswith("relu_interp") else -1.0
         return rate, "smooth, but the rate sets in only once h = 2/K << 0.02, the step's width (K >> 100)"
     if method in ("relu_interp", "relu_interp_mid", "lbfgs_relu", "sgd_relu"):
@@ -193,7 +189,7 @@ def slopes(errs: pd.DataFrame, fit_last: int) -> pd.DataFrame:
     """One row per (target, method, activation, norm): fitted slope next to the theory rate."""
     rows = []
     for (target, method, activation), g in errs.groupby(["target", "method", "activation"], sort=True):
-        name = method if method.startswith(("relu_interp", "staircase")) else f"{method}_{activation}"
+        name = method if method in CONSTRUCTIONS else f"{method}_{activation}"
         for norm in ("sup", "rms"):
             rate, why = theory_rate(name, target, norm)
             rows.append(
@@ -343,8 +339,7 @@ def step_width_summary(params: dict, results, figures) -> None:
 
 def step_claims(params: dict, results, figures) -> None:
     """Merge the C10 and C11 verdict rows into results/approximation/claims.csv."""
-    parts = [pd.read_csv(results / f, keep_default_na=False) for f in ("claims_c10.csv", "claims_c11.csv")]
-    write_table(pd.concat(parts, ignore_index=True), results / "claims.csv")
+    write_table(claims.concat_parts(results / f for f in ("claims_c10.csv", "claims_c11.csv")), results / "claims.csv")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ VERDICTS = ("reproduced", "partly", "not reproduced")
 COLUMNS = ["claim", "statement", "measured", "criterion", "verdict", "evidence"]
 
 
+def concat_parts(paths) -> pd.DataFrame:
+    """A family's claim-row files in one table, rows ordered by claim (stable within a claim)."""
+    parts = [pd.read_csv(p, keep_default_na=False) for p in paths]
+    return pd.concat(parts, ignore_index=True).sort_values("claim", kind="stable")
+
+
 def verdict(holds: bool, partly: bool = False) -> str:
     """'reproduced' if the criterion holds, 'partly' if it holds only in part."""
     return "reproduced" if holds else "partly" if partly else "not reproduced"

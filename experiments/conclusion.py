@@ -75,11 +75,10 @@ def claim_rows(parts: list[dict]) -> pd.DataFrame:
 
 
 def run(params: dict, results, figures) -> None:
-    bars = params
     parts = [
-        xor_summary(pd.read_csv(params["xor_success"]), bars["xor_success_rate"]),
-        *playground_summary(pd.read_csv(params["playground_summary"]), bars["test_accuracy"], bars["epoch"]),
-        approximation_summary(pd.read_csv(params["width_errors"]), bars["rms"]),
+        xor_summary(pd.read_csv(params["xor_success"]), params["xor_success_rate"]),
+        *playground_summary(pd.read_csv(params["playground_summary"]), params["test_accuracy"], params["epoch"]),
+        approximation_summary(pd.read_csv(params["width_errors"]), params["rms"]),
     ]
     write_table(pd.DataFrame(parts).drop(columns="partly", errors="ignore"), results / "summary.csv")
     write_table(claim_rows(parts), results / "claims.csv")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims
-from experiments.fitting import fit_lbfgs, lstsq_readout, relu_interpolant, spread_features
+from experiments.fitting import fit_lbfgs, lstsq_readout, relu_interpolant, restarts_for, spread_features
 from experiments.io import cli, write_figure, write_table
 from experiments.plotting import figure
 from mlp.constructions import tent_map_net
@@ -51,6 +51,21 @@ def _net(K: int) -> Net:
     return Net((1, K, 1), hidden="relu")
 
 
+def _deep_net(L: int) -> Net:
+    """The width-2 depth-L relu net of `tent_map_net`."""
+    return Net((1,) + (2,) * L + (1,), hidden="relu")
+
+
+def _eval_x(L: int) -> np.ndarray:
+    """Where the L1 error against m^L is measured: at least 16 midpoints per piece."""
+    return midpoints(max(4096, 16 * 2**L))
+
+
+def _l1(K: int, params, x: np.ndarray, f: np.ndarray) -> float:
+    """Mean |shallow net - f| over the midpoints x: the L1 error on [0, 1]."""
+    return float(np.mean(np.abs(predict(_net(K), params, x)[:, 0] - f)))
+
+
 def plateau_net(L: int, K: int):
     """K units: follow m^L exactly up to a = (K - 3/2) / 2^L (the middle of a flank, where
     m^L = 1/2), then stay at 1/2 (K - 1 full pieces, a half piece, a flat piece; K >= 2).
@@ -65,8 +80,8 @@ def deep_rows(depths) -> pd.DataFrame:
     rows = []
     for L in depths:
         params = tent_map_net(L)
-        x = midpoints(max(4096, 16 * 2**L))
-        f = predict(Net((1,) + (2,) * L + (1,), hidden="relu"), params, x)[:, 0]
+        x = _eval_x(L)
+        f = predict(_deep_net(L), params, x)[:, 0]
         rows.append(
             {
                 "L": L,
@@ -84,13 +99,13 @@ def constructed_rows(depths, l1_target: float) -> pd.DataFrame:
     "interp" (interpolant at K + 1 equally spaced nodes) and "plateau" (`plateau_net`)."""
     rows = []
     for L in depths:
-        x = midpoints(max(4096, 16 * 2**L))
+        x = _eval_x(L)
         f = sawtooth(L, x[:, 0])
         for name in ("interp", "plateau"):
             for K in range(1 if name == "interp" else 2, 2**L + 1):
                 nodes = np.linspace(0.0, 1.0, K + 1)
                 params = relu_interpolant(nodes, sawtooth(L, nodes)) if name == "interp" else plateau_net(L, K)
-                l1 = float(np.mean(np.abs(predict(_net(K), params, x)[:, 0] - f)))
+                l1 = _l1(K, params, x, f)
                 if l1 < l1_target:
                     break
             pieces = count_regions_1d(params, [0.0], [1.0]).n_linear
@@ -114,16 +129,16 @@ def shallow_cell(L: int, p: dict) -> pd.DataFrame:
     Rows: L, K, restarts, l1, pieces (exact count), l1_bound, reached."""
     n = p["points_per_piece"] * 2**L
     X = np.linspace(0.0, 1.0, n + 1)[:, None]
-    Y, xe = sawtooth(L, X), midpoints(max(4096, 16 * 2**L))
+    Y, xe = sawtooth(L, X), _eval_x(L)
     fe = sawtooth(L, xe[:, 0])
     rows = []
     for K in sorted(p["widths"]):
-        seeds = range(int(np.clip(p["unit_budget"] // K, 1, p["restarts"])))
+        seeds = range(restarts_for(K, p))
         W1, b1 = spread_features(K, rngs(seeds, "depth_separation", p["seed"], "init", L, K), 0.0, 1.0, 1.0)
         params, loss = fit_lbfgs(_net(K), lstsq_readout(_net(K), W1, b1, X, Y), X, Y, p["lbfgs_maxiter"])
         best = int(np.argmin(np.where(np.isfinite(loss), loss, np.inf)))
         one = [(W[best], b[best]) for W, b in params]
-        l1 = float(np.mean(np.abs(predict(_net(K), one, xe)[:, 0] - fe)))
+        l1 = _l1(K, one, xe, fe)
         pieces = count_regions_1d(one, [0.0], [1.0]).n_linear
         rows.append(
             {
@@ -141,7 +156,7 @@ def shallow_cell(L: int, p: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def needed(deep: pd.DataFrame, con: pd.DataFrame, trained: pd.DataFrame, l1_target: float) -> pd.DataFrame:
+def needed(deep: pd.DataFrame, con: pd.DataFrame, trained: pd.DataFrame) -> pd.DataFrame:
     """Units needed per L: deep (2L, exact), best shallow construction, trained shallow (NaN if
     no tried width reached the target), the lower bound, and each shallow count over 2^L."""
     rows = []
@@ -246,7 +261,7 @@ def plot_functions(depths):
     for ax, L in zip(axes[0], depths, strict=True):
         ax.plot(
             x,
-            predict(Net((1,) + (2,) * L + (1,), hidden="relu"), tent_map_net(L), x),
+            predict(_deep_net(L), tent_map_net(L), x),
             color="#2ca02c",
             lw=1.5,
             label=f"deep net, {2 * L} units (= m^L)",
@@ -280,7 +295,7 @@ def step_depth_summary(params: dict, results, figures) -> None:
     trained = pd.concat(
         [pd.read_csv(results / "depth" / f"L{L}.csv") for L in params["trained_depths"]], ignore_index=True
     )
-    need = needed(deep, con, trained, params["l1_target"])
+    need = needed(deep, con, trained)
     write_table(deep, results / "depth_deep.csv")
     write_table(con, results / "depth_constructed.csv")
     write_table(trained, results / "depth_trained.csv")

@@ -5,7 +5,7 @@ initialisation, least-squares readout, SGD rate, batched L-BFGS, and the relu in
 sigmoid staircase constructions.
 
 The core has no initialisation that spreads the units over the input interval (its schemes
-set b = 0, which puts every relu kink and every sigmoid centre at x = 0), so `spread_init`
+set b = 0, which puts every relu kink and every sigmoid centre at x = 0), so `spread_features`
 lives here; so does the L-BFGS driver (the core has only SGD).
 """
 
@@ -36,6 +36,17 @@ def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
     return np.stack(W1), np.stack(b1)
 
 
+def restarts_for(K: int, p: dict) -> int:
+    """Restarts at width K: p["restarts"], cut so that restarts * K <= p["unit_budget"] (at least 1).
+    Wide nets depend little on their start, and this keeps the big widths affordable."""
+    return int(np.clip(p["unit_budget"] // K, 1, p["restarts"]))
+
+
+def _features(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Hidden features h = g(X W1^T + b1) of M one-hidden-layer nets: (M, N, K)."""
+    return get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])
+
+
 def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np.ndarray, ridge: float = 1e-10):
     """Complete the first layer with the ridge least-squares output layer (a, c) of Y on the
     features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram matrix): the best
@@ -43,7 +54,7 @@ def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np
     Returns [(W1 (M, K, 1), b1 (M, K)), (W2 (M, 1, K), b2 (M, 1))].
     """
     K = W1.shape[-2]
-    H = get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])  # (M, N, K)
+    H = _features(net, W1, b1, X)
     Phi = np.concatenate([H, np.ones(H.shape[:-1] + (1,))], axis=-1)  # (M, N, K + 1)
     G = Phi.swapaxes(-1, -2) @ Phi  # (M, K + 1, K + 1)
     lam = ridge * np.trace(G, axis1=-2, axis2=-1) / (K + 1)
@@ -54,7 +65,7 @@ def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np
 def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float) -> float:
     """lr / lambda, lambda = max over members of mean_x (1 + sum_k h_k(x)^2): the trace per point
     of the output layer's gradient kernel, which bounds its top eigenvalue and grows with K."""
-    H = get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])  # (M, N, K)
+    H = _features(net, W1, b1, X)
     return lr / float(np.max(1.0 + np.mean(np.sum(H**2, axis=-1), axis=-1)))
 
 
@@ -186,7 +197,7 @@ def staircase(K: int, fn, lo: float = -1.0, hi: float = 1.0, steepness: float = 
     Params without an ensemble axis.
     """
     h = (hi - lo) / K
-    x = lo + h * np.arange(K + 1)
+    x = interp_nodes(K, "grid", lo, hi)
     v = fn(x)
     beta = steepness / h
     t = x[1:] - h / 2

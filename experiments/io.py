@@ -11,11 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import pandas as pd
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -38,7 +34,9 @@ def write_table(df: pd.DataFrame, path: Path, float_format: str = "%.6g") -> Non
 
 
 def write_figure(fig, path: Path) -> None:
-    """Save a figure as PNG (atomically) and close it."""
+    """Save a figure (made by `experiments.plotting.figure`) as PNG, atomically, and close it."""
+    import matplotlib.pyplot as plt  # loaded already by the figure; table-only jobs never import it
+
     _atomic(
         Path(path), lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     )

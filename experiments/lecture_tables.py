@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from experiments import claims
 from experiments.io import cli, write_figure, write_table
 from experiments.plotting import PM_COLORS, figure
-from mlp.boolean import truth_table_inputs
+from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
 from mlp.network import Net, forward
 
 # Table 3.6 as printed: v = -2 + 2x1 + 4x2 - x3 and y = sgn(v), in the table's row order
@@ -61,7 +61,7 @@ def xor_threshold_net() -> pd.DataFrame:
             "z1": z[:, 0],
             "z2": z[:, 1],
             "y": y[:, 0],
-            "xor": np.where((X[:, 0] > 0) != (X[:, 1] > 0), 1.0, -1.0),
+            "xor": function_outputs(NAMED_2["XOR"], 2),
         }
     ).astype(int)
 

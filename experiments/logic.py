@@ -2,8 +2,8 @@
 
 Separability certificates for the 16 functions of 2 inputs, the number of threshold functions
 of n = 1..4 inputs against OEIS A000609, the best linear accuracy on XOR, and Minsky-Papert
-locality for n-bit parity. The trained half (C02, C03, C05) is `experiments.logic_trained`;
-this module's CLI runs the steps of both (`python -m experiments.logic STEP`).
+locality for n-bit parity, and the merge of the family's claim rows. The trained half (C02,
+C03, C05) is `experiments.logic_trained`, with its own CLI.
 
 Inputs are +-1 (the lecture's encoding, `mlp.boolean`).
 """
@@ -19,7 +19,6 @@ from mlp.threshold import (
     best_linear_accuracy,
     count_threshold_functions,
     monomial_features,
-    order_k_separable,
     parity_labels,
     separate,
 )
@@ -134,7 +133,7 @@ def parity_order(ns) -> pd.DataFrame:
         X, y = truth_table_inputs(n), parity_labels(n)
         for k in range(1, n + 1):
             Phi = monomial_features(X, k)  # (2^n, sum_{j<=k} C(n, j))
-            cert = order_k_separable(n, k)
+            cert = separate(Phi, y)
             A = np.column_stack([Phi, np.ones(len(y))])
             rows.append(
                 {
@@ -263,8 +262,7 @@ PARTS = ("exact", "neuron", "xor", "linear")
 
 
 def merge_claims(params: dict, results, figures) -> None:
-    parts = [pd.read_csv(results / f"claims_{p}.csv", keep_default_na=False) for p in PARTS]
-    write_table(pd.concat(parts, ignore_index=True).sort_values("claim", kind="stable"), results / "claims.csv")
+    write_table(claims.concat_parts(results / f"claims_{p}.csv" for p in PARTS), results / "claims.csv")
 
 
 if __name__ == "__main__":

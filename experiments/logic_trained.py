@@ -35,7 +35,7 @@ SIGMOID_NET = {"output": "sigmoid", "loss": "binary_cross_entropy"}
 
 def _targets01(name: str) -> np.ndarray:
     """{0, 1} targets of a named 2-input function, shape (4, 1)."""
-    return (function_outputs(NAMED_2[name], 2) > 0).astype(float)[:, None]
+    return function_outputs(NAMED_2[name], 2, "01")[:, None]
 
 
 def _train_on_table(net: Net, params, X, Y, cfg: dict, shuffle_rngs, eval_epochs):

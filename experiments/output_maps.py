@@ -1,7 +1,7 @@
 """Softmax and sparsemax as output maps onto the simplex, shown and checked (C09).
 
 Every row and panel is built from the registry `mlp.activations.SIMPLEX_MAPS`, so a new map
-adds a panel and a table row by itself. Also holds the helpers `_fp_error` and `_apply` that
+adds a panel and a table row by itself. Also holds the helpers `_fp_error` and `_guarded` that
 `experiments.activations` (C06-C08 and the family's CLI) shares with these checks.
 """
 
@@ -31,9 +31,15 @@ def _fp_error(fn, z, **errstate) -> str:
     return ""
 
 
-def _apply(name, z):
-    """g(z) for any registry entry on a 1-D grid (simplex maps act on rows, here of length 1 x N)."""
-    return ACTIVATIONS[name].g(z)
+def _guarded(fn, z):
+    """(fn(z), '') if fn raises no floating-point error but underflow, else (fn(z) with errors
+    ignored, the message): the value and the check in one evaluation when all is well."""
+    try:
+        with np.errstate(all="raise", under="ignore"):
+            return fn(z), ""
+    except FloatingPointError as err:
+        with np.errstate(all="ignore"):
+            return fn(z), str(err)
 
 
 # ---------------------------------------------------------------- C09: output maps
@@ -57,9 +63,7 @@ def map_support(scales, classes: int, samples: int, seed: int) -> pd.DataFrame:
     for scale in scales:
         z = scale * rng(seed, "activations", "map_logits", str(scale)).standard_normal((samples, classes))
         for name in SIMPLEX_MAPS:
-            err = _fp_error(lambda x, n=name: _apply(n, x), z, all="raise", under="ignore")
-            with np.errstate(all="raise", under="ignore"):
-                p = _apply(name, z)
+            p, err = _guarded(ACTIVATIONS[name].g, z)
             zeros = p == 0.0
             row = {
                 "map": name,
@@ -73,7 +77,7 @@ def map_support(scales, classes: int, samples: int, seed: int) -> pd.DataFrame:
                 "all_finite": bool(np.isfinite(p).all()),
                 "min_entry_ge_0": bool(p.min() >= 0),
                 "fp_error_except_underflow": err,
-                "fp_error_all_raise": _fp_error(lambda x, n=name: _apply(n, x), z, all="raise"),
+                "fp_error_all_raise": _fp_error(ACTIVATIONS[name].g, z, all="raise"),
                 "zeros_are_underflow": np.nan,
                 "positive_where_representable": np.nan,
                 "max_abs_diff_bisection": np.nan,
@@ -93,7 +97,8 @@ def two_class(t_lim: float = 3.0, n: int = 601) -> pd.DataFrame:
     t = np.linspace(-t_lim, t_lim, n)
     z = np.column_stack([t, np.zeros_like(t)])  # (n, 2)
     return pd.concat(
-        [pd.DataFrame({"map": name, "t": t, "p1": _apply(name, z)[:, 0]}) for name in SIMPLEX_MAPS], ignore_index=True
+        [pd.DataFrame({"map": name, "t": t, "p1": ACTIVATIONS[name].g(z)[:, 0]}) for name in SIMPLEX_MAPS],
+        ignore_index=True,
     )
 
 
@@ -105,7 +110,7 @@ def simplex_points(grid: int, logit_max: float) -> pd.DataFrame:
     z = np.column_stack([z1.ravel(), z2.ravel(), np.zeros(z1.size)])  # (grid^2, 3)
     parts = []
     for name in SIMPLEX_MAPS:
-        p = _apply(name, z)
+        p = ACTIVATIONS[name].g(z)
         parts.append(
             pd.DataFrame(
                 {

@@ -147,7 +147,7 @@ def _general_position_layer(D: int, K: int, gen) -> tuple[list, np.ndarray]:
     return params, np.stack([pts.min(0) - 1, pts.max(0) + 1], axis=1)
 
 
-def grid_patterns(params, box, n: int) -> int:
+def grid_patterns(params, box, n: int) -> np.ndarray:
     """Distinct activation patterns at the n x n grid points of the box (cell centres shifted by
     an irrational phase): a lower bound on the number of activation regions."""
     axes = [lo + (np.arange(n) + PHI) * (hi - lo) / n for lo, hi in np.asarray(box, dtype=float)]

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mlp.data import playground_split
-from mlp.losses import loss_value_and_grad
-from mlp.network import Net, backward, forward, init
+from mlp.network import Net, init, objective
 from mlp.seeding import rng, rngs
 from mlp.train import train
 
@@ -38,10 +37,8 @@ def problem(cfg: dict):
 
 def per_example_grads(net: Net, params, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """G (N, P): row i is the flattened gradient of L(f(x_i), y_i) at `params` (M = 1)."""
-    Xi, Yi = X[:, None, :], Y[:, None, :]  # each example its own member: (N, 1, D), (N, 1, C)
-    f, cache = forward(net, params, Xi)  # (N, 1, C)
-    _, grad_z = loss_value_and_grad(net.output, net.loss, cache[-1][0], f, Yi)
-    grads = backward(net, params, cache, grad_z)  # [(N, K_l, K_{l-1}), (N, K_l)]
+    # each example its own member, a batch of 1: (N, 1, D), (N, 1, C)
+    _, _, grads = objective(net, params, X[:, None, :], Y[:, None, :])  # [(N, K_l, K_{l-1}), (N, K_l)]
     N = X.shape[0]
     return np.concatenate([a.reshape(N, -1) for gW, gb in grads for a in (gW, gb)], axis=1)
 
@@ -119,11 +116,12 @@ def loss_curves(cfg: dict) -> pd.DataFrame:
     net, _, data = problem(cfg)
     N = data.X_train.shape[0]
     seeds = range(cfg["curve_seeds"])
+    theta0 = init(net, "playground", rngs(seeds, "sgd", "curves", "init"))  # the same start for every B
     rows = []
     for B in sorted(set(cfg["curve_batch_sizes"]) | {N}):
         res = train(
             net,
-            init(net, "playground", rngs(seeds, "sgd", "curves", "init")),
+            theta0,
             data,
             lr=cfg["curve_lr"],
             batch_size=B,

@@ -71,7 +71,13 @@ def _identity(z, out=None):
 
 
 def _constant(c):
-    return lambda z, h, out=None: _into(np.full_like(z, c), out)
+    def derivative(z, h, out=None):
+        if out is None:
+            return np.full_like(z, c)
+        out.fill(c)
+        return out
+
+    return derivative
 
 
 def _sigmoid_derivative(z, h, out=None):

@@ -24,7 +24,7 @@ class Loss(NamedTuple):
     output: str | None  # the output map the loss is fused with; None: any
 
 
-def _sum(x, axis=-1):
+def _sum(x):
     """np.sum over the last axis without its Python wrapper; a length-1 axis is the column
     itself (the same values, no reduction)."""
     return x[..., 0] if x.shape[-1] == 1 else np.add.reduce(x, axis=-1)
@@ -32,7 +32,7 @@ def _sum(x, axis=-1):
 
 def _squared(z, f, Y, out):
     diff = f - Y  # dL/df = f - y, chained through the output map
-    return 0.5 * _sum(diff**2, axis=-1), out.vjp(z, f, diff)
+    return 0.5 * _sum(diff**2), out.vjp(z, f, diff)
 
 
 def _logsumexp(z):
@@ -42,12 +42,12 @@ def _logsumexp(z):
 
 
 def _cross_entropy(z, f, Y, out):
-    return _logsumexp(z) - _sum(Y * z, axis=-1), f - Y
+    return _logsumexp(z) - _sum(Y * z), f - Y
 
 
 def _binary_cross_entropy(z, f, Y, out):
     softplus = np.logaddexp(0.0, z)
-    return _sum(softplus - Y * z, axis=-1), f - Y
+    return _sum(softplus - Y * z), f - Y
 
 
 def _sparsemax_loss(z, f, Y, out):

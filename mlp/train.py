@@ -70,10 +70,11 @@ class _FlatSGD:
     def __init__(self, net: Net, params, lr: float, l2: float):
         M, dtype = params[0][0].shape[0], params[0][0].dtype
         shapes = [(M, *W.shape[1:-1], W.shape[-1] + 1) for W, _ in params]
-        ends = np.cumsum([np.prod(shape) for shape in shapes])
-        self.P, self.G = np.empty(ends[-1], dtype), np.empty(ends[-1], dtype)
-        self.A = [self.P[e - np.prod(shape) : e].reshape(shape) for e, shape in zip(ends, shapes)]  # views
-        self.gA = [self.G[e - np.prod(shape) : e].reshape(shape) for e, shape in zip(ends, shapes)]
+        bounds = np.cumsum([0] + [np.prod(shape) for shape in shapes])  # layer l is [bounds[l], bounds[l + 1])
+        self.P, self.G = np.empty(bounds[-1], dtype), np.empty(bounds[-1], dtype)
+        self.A, self.gA = (
+            [buf[lo:hi].reshape(shape) for lo, hi, shape in zip(bounds, bounds[1:], shapes)] for buf in (self.P, self.G)
+        )  # views
         for A, (W, b) in zip(self.A, params):
             A[..., :-1], A[..., -1] = W, b
         self.W = [A[..., :-1] for A in self.A]
@@ -121,7 +122,7 @@ class _FlatSGD:
                     grad_z = self.hidden.vjp(z, h, grad_h)
         obj = np.add.reduce(losses, axis=-1)  # finite iff the member's mean loss is
         if self.l2:
-            obj = obj + self.l2 * omega(self.params())
+            obj = obj + self.l2 * omega((W, None) for W in self.W)
             for gA, W in zip(self.gA, self.W):
                 gA[..., :-1] += self.l2 * W
         self.G *= self.lr

@@ -1,4 +1,5 @@
 AP = "approximation"
+AP_CATEGORY = "3. Capacity"
 AP_W = config[AP]["width"]
 AP_D = config[AP]["depth"]
 AP_CELLS = expand(
@@ -63,11 +64,7 @@ rule approximation_width_summary:
         f"results/{AP}/width_errors.csv",
         f"results/{AP}/width_slopes.csv",
         f"results/{AP}/claims_c10.csv",
-        report(
-            f"figures/{AP}/width_errors.png",
-            caption="../report/approximation/width_errors.rst",
-            category="3. Capacity",
-        ),
+        figure(AP, "width_errors", AP_CATEGORY),
     log:
         f"logs/{AP}/width_summary.log",
     threads: 1
@@ -96,8 +93,7 @@ rule approximation_shallow:
     params:
         cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"], L=int(wc.L)),
     shell:
-        "{PY} -m experiments.depth_separation shallow --params {params.cfg:q} "
-        f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"
+        family_cmd(AP, "shallow", module="depth_separation")
 
 
 rule approximation_depth_summary:
@@ -112,16 +108,8 @@ rule approximation_depth_summary:
         f"results/{AP}/depth_trained.csv",
         f"results/{AP}/depth_needed.csv",
         f"results/{AP}/claims_c11.csv",
-        report(
-            f"figures/{AP}/depth_units.png",
-            caption="../report/approximation/depth_units.rst",
-            category="3. Capacity",
-        ),
-        report(
-            f"figures/{AP}/depth_functions.png",
-            caption="../report/approximation/depth_functions.rst",
-            category="3. Capacity",
-        ),
+        figure(AP, "depth_units", AP_CATEGORY),
+        figure(AP, "depth_functions", AP_CATEGORY),
     log:
         f"logs/{AP}/depth_summary.log",
     threads: 1
@@ -131,8 +119,7 @@ rule approximation_depth_summary:
     params:
         cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"]),
     shell:
-        "{PY} -m experiments.depth_separation depth_summary --params {params.cfg:q} "
-        f"--results results/{AP} --figures figures/{AP} > {{log}} 2>&1"
+        family_cmd(AP, "depth_summary", module="depth_separation")
 
 
 rule approximation_claims:

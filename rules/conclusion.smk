@@ -27,6 +27,6 @@ rule conclusion:
         mem_mb=500,
         runtime=2,
     params:
-        cfg=json.dumps({**config[CN], **CN_INPUTS}, sort_keys=True),
+        cfg=block(CN, **CN_INPUTS),
     shell:
         family_cmd(CN, "run")

@@ -1,4 +1,5 @@
 LT = "lecture_tables"
+LT_CATEGORY = "1. Neurons and logic"
 CLAIM_PARTS.append(f"results/{LT}/claims.csv")
 TARGETS.extend(
     [
@@ -19,16 +20,8 @@ rule lecture_tables:
         f"results/{LT}/table_3_6.csv",
         f"results/{LT}/xor_threshold_net.csv",
         f"results/{LT}/claims.csv",
-        report(
-            f"figures/{LT}/table_3_6.png",
-            caption="../report/lecture_tables/table_3_6.rst",
-            category="1. Neurons and logic",
-        ),
-        report(
-            f"figures/{LT}/xor_threshold_net.png",
-            caption="../report/lecture_tables/xor_threshold_net.rst",
-            category="1. Neurons and logic",
-        ),
+        figure(LT, "table_3_6", LT_CATEGORY),
+        figure(LT, "xor_threshold_net", LT_CATEGORY),
     log:
         f"logs/{LT}/run.log",
     params:

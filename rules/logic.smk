@@ -55,11 +55,7 @@ rule logic_exact:
             category=LG_CATEGORY,
         ),
         f"results/{LG}/claims_exact.csv",
-        report(
-            f"figures/{LG}/certificates_2.png",
-            caption="../report/logic/certificates_2.rst",
-            category=LG_CATEGORY,
-        ),
+        figure(LG, "certificates_2", LG_CATEGORY),
     log:
         f"logs/{LG}/exact.log",
     threads: 1
@@ -82,16 +78,8 @@ rule logic_neuron:
         f"results/{LG}/neuron_runs.csv",
         f"results/{LG}/neuron_summary.csv",
         f"results/{LG}/claims_neuron.csv",
-        report(
-            f"figures/{LG}/neuron_accuracy.png",
-            caption="../report/logic/neuron_accuracy.rst",
-            category=LG_CATEGORY,
-        ),
-        report(
-            f"figures/{LG}/decision_boundaries.png",
-            caption="../report/logic/decision_boundaries.rst",
-            category=LG_CATEGORY,
-        ),
+        figure(LG, "neuron_accuracy", LG_CATEGORY),
+        figure(LG, "decision_boundaries", LG_CATEGORY),
     log:
         f"logs/{LG}/neuron.log",
     threads: 1
@@ -137,11 +125,7 @@ rule logic_xor_summary:
     output:
         f"results/{LG}/xor_success.csv",
         f"results/{LG}/claims_xor.csv",
-        report(
-            f"figures/{LG}/xor_success.png",
-            caption="../report/logic/xor_success.rst",
-            category=LG_CATEGORY,
-        ),
+        figure(LG, "xor_success", LG_CATEGORY),
     log:
         f"logs/{LG}/xor_summary.log",
     threads: 1

@@ -93,14 +93,7 @@ rule playground_plots:
         ),
         [path for kind in PG_RUN_FILES for path in PG_RUNS[kind]],
     output:
-        [
-            report(
-                f"figures/{PG}/{f}.png",
-                caption=f"../report/{PG}/{f}.rst",
-                category=PG_CATEGORY,
-            )
-            for f in PG_FIGURES
-        ],
+        [figure(PG, f, PG_CATEGORY) for f in PG_FIGURES],
     log:
         f"logs/{PG}/plots.log",
     threads: 1

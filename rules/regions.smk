@@ -1,4 +1,5 @@
 RG = "regions"
+RG_CATEGORY = "4. Linear regions"
 RG_CFG = config[RG]
 RG_SRC = src("experiments/regions.py", "experiments/region_maps.py")
 RG_COST = f"logs/{RG}/cost"  # CPU seconds of counting: machine-dependent, kept out of results/
@@ -35,11 +36,7 @@ rule regions_construction:
     output:
         f"results/{RG}/construction.csv",
         f"{RG_COST}/construction.csv",
-        report(
-            f"figures/{RG}/construction.png",
-            caption=f"../report/{RG}/construction.rst",
-            category="4. Linear regions",
-        ),
+        figure(RG, "construction", RG_CATEGORY),
     log:
         f"logs/{RG}/construction.log",
     threads: 1
@@ -103,11 +100,7 @@ rule regions_depth:
         f"results/{RG}/depth.csv",
         f"results/{RG}/depth_summary.csv",
         f"{RG_COST}/depth.csv",
-        report(
-            f"figures/{RG}/regions_vs_depth.png",
-            caption=f"../report/{RG}/regions_vs_depth.rst",
-            category="4. Linear regions",
-        ),
+        figure(RG, "regions_vs_depth", RG_CATEGORY),
     log:
         f"logs/{RG}/depth.log",
     threads: 1
@@ -127,11 +120,7 @@ rule regions_maps:
         RG_SRC,
     output:
         f"results/{RG}/region_maps.csv",
-        report(
-            f"figures/{RG}/region_maps.png",
-            caption=f"../report/{RG}/region_maps.rst",
-            category="4. Linear regions",
-        ),
+        figure(RG, "region_maps", RG_CATEGORY),
     log:
         f"logs/{RG}/maps.log",
     threads: 1
