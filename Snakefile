@@ -1,20 +1,31 @@
-"""Reproduce every claim of the lecture "Neural Networks I": experiments -> claims table."""
+"""Reproduce every claim of the lecture "Neural Networks I": experiments -> claims table.
+
+Each experiment family is a package experiments/<family>/ with its rules (rules.smk), its
+config schema (schema.yaml) and its claims (claims.yaml); this file only ties them together.
+"""
 
 import sys
+from importlib import import_module
+from pathlib import Path
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
-from experiments.config_check import check
+from experiments.config import check, families, load_config
 
 min_version("9.0")
 
-
-configfile: "config.yaml"
-
-
-# every invalid key, its value and what is allowed, before any job is planned
-check(config, f"{workflow.basedir}/config.schema.yaml")
-validate(config, "config.schema.yaml")
+BASE = Path(workflow.basedir)
+# config.yaml beside this file, with --configfile / --config overrides merged in (dicts merge,
+# lists and values replace); checked against every family's schema, cross-field checks and
+# cost limits before any job is planned
+config.update(load_config(BASE / "config.yaml", dict(config)))
+FAMILIES = families()
+PLANS = {
+    f: import_module(f"experiments.{f}.plan")
+    for f in FAMILIES
+    if (BASE / "experiments" / f / "plan.py").exists()
+}
+check(config, plans=PLANS)
 
 
 report: "report/workflow.rst"
@@ -25,15 +36,15 @@ CLAIM_PARTS = []  # each family's verdict rows (results/<family>/claims.csv)
 TARGETS = []  # each family's tables and figures
 
 
-include: "rules/common.smk"
-include: "rules/lecture_tables.smk"
-include: "rules/activations.smk"
-include: "rules/playground.smk"
-include: "rules/logic.smk"
-include: "rules/regions.smk"
-include: "rules/training.smk"
-include: "rules/approximation.smk"
-include: "rules/conclusion.smk"
+include: "experiments/common.smk"
+
+
+for family in FAMILIES:
+
+    include:
+        f"experiments/{family}/rules.smk"
+        if (BASE / "experiments" / family / "rules.smk").exists()
+        else f"rules/{family}.smk"
 
 
 rule all:
@@ -46,11 +57,11 @@ rule claims:
     """Merge every family's verdict rows into the claims table."""
     input:
         parts=CLAIM_PARTS,
-        code=src("experiments/claims.py"),
+        code=shared_src(),
     output:
         csv="results/claims.csv",
         md=report("results/claims.md", caption="report/claims.rst", category="0. Claims"),
     log:
         "logs/claims.log",
     shell:
-        "{PY} -m experiments.claims {output.csv} {input.parts} > {log} 2>&1"
+        "{PY:q} -m experiments.claims {output.csv:q} {input.parts:q} > {log:q} 2>&1"

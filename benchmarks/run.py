@@ -138,7 +138,8 @@ def _net_params(sizes, hidden, output, loss, M, dtype):
 
 def core_runner(sizes, hidden, output, loss, B, dtype, M=1):
     """Epochs of the core's train() on STEPS_PER_EPOCH batches of B (one data set shared by the M members)."""
-    from mlp.train import Split, train
+    from mlp.data import Split
+    from mlp.train import train
 
     net, params = _net_params(sizes, hidden, output, loss, M, dtype)
     X, Y, _ = make_data(sizes, loss, STEPS_PER_EPOCH * B, dtype)
@@ -266,7 +267,8 @@ def xor_data(dtype):
 
 def ensemble_runners(torch, dtype, M=ENSEMBLE_M, loop_members=4):
     """Per model-step runners for M XOR nets (ENSEMBLE: 2-2-1 sigmoid, binary CE, full batch B = 4)."""
-    from mlp.train import Split, train
+    from mlp.data import Split
+    from mlp.train import train
 
     sizes, hidden, output, loss, B = ENSEMBLE
     net, params = _net_params(sizes, hidden, output, loss, M, dtype)

@@ -1,6 +1,6 @@
 """Activations shown and checked (C06-C08), and the family's CLI (C06-C09).
 
-Every row and panel is built from the registry `mlp.activations.ELEMENTWISE`, so a new
+Every row and panel is built from the registry `mlp.activations.elementwise_names()`, so a new
 activation adds a panel and a table row by itself. The lecture's own statements (ranges,
 formulas for g') are written out below for the maps it names. The softmax and sparsemax
 checks (C09) live in `experiments.output_maps`; loss and gradient checks (C16, C17) live in
@@ -16,7 +16,7 @@ from experiments import claims
 from experiments.io import cli, write_figure, write_table
 from experiments.output_maps import _fp_error, _guarded, step_maps
 from experiments.plotting import figure
-from mlp.activations import ACTIVATIONS, ELEMENTWISE
+from mlp.activations import ACTIVATIONS, elementwise_names
 from mlp.network import Net, forward, init
 from mlp.seeding import rng, rngs
 
@@ -63,7 +63,7 @@ def activation_ranges(z_max: float, n_points: int) -> pd.DataFrame:
     floating-point errors raised under np.errstate(all="raise") and with underflow allowed."""
     z, zi = wide_grid(z_max, n_points), inner_grid()
     rows = []
-    for name in ELEMENTWISE:
+    for name in elementwise_names():
         g = ACTIVATIONS[name].g
         h, fp_error = _guarded(g, z)
         with np.errstate(all="raise", under="ignore"):
@@ -141,7 +141,7 @@ def activation_curves(z_lim: float = 4.0, n: int = 801) -> pd.DataFrame:
     """g(z) and the registry's g'(z) on [-z_lim, z_lim] for every elementwise activation."""
     z = np.linspace(-z_lim, z_lim, n)
     parts = []
-    for name in ELEMENTWISE:
+    for name in elementwise_names():
         a = ACTIVATIONS[name]
         h = a.g(z)
         parts.append(pd.DataFrame({"activation": name, "z": z, "g": h, "dg": a.derivative(z, h)}))
@@ -153,7 +153,7 @@ def derivative_check(step: float, z_lim: float = 6.0, n: int = 1201) -> pd.DataF
     z = np.linspace(-z_lim, z_lim, n)
     z = z[np.abs(z) >= KINK]
     rows = []
-    for name in ELEMENTWISE:
+    for name in elementwise_names():
         a = ACTIVATIONS[name]
         fd = (a.g(z + step) - a.g(z - step)) / (2 * step)
         reg = a.derivative(z, a.g(z))

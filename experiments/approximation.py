@@ -31,10 +31,10 @@ from experiments.fitting import (
 from experiments.io import cli, write_figure, write_table
 from experiments.plotting import figure
 from mlp.activations import get_activation
-from mlp.data import target_1d
+from mlp.data import Split, target_1d
 from mlp.network import Net, predict
 from mlp.seeding import rngs
-from mlp.train import Split, train
+from mlp.train import train
 
 # The explicit constructions (their rates, exponent p in error ~ K^p, in `theory_rate`)
 CONSTRUCTIONS = ("relu_interp", "relu_interp_mid", "staircase")
@@ -84,7 +84,7 @@ def width_cell(target: str, activation: str, p: dict) -> pd.DataFrame:
             shuffle_rngs=rngs(seeds, *key, "shuffle", K),
             eval_epochs=[s["epochs"]],
         )
-        fits["sgd"] = (res.params, res.history.sort_values("member")["train_loss"].to_numpy())
+        fits["sgd"] = (res.params, pd.DataFrame(res.history).sort_values("member")["train_loss"].to_numpy())
         for method, (params, loss) in fits.items():
             ok = np.isfinite(loss)
             row = {

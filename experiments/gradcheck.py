@@ -14,9 +14,10 @@ import pandas as pd
 from experiments import claims
 from experiments.io import cli, write_figure, write_table
 from experiments.plotting import figure
-from mlp.activations import ACTIVATIONS, SIMPLEX_MAPS
-from mlp.losses import LOSSES, loss_value_and_grad
+from mlp.activations import ACTIVATIONS, simplex_names
+from mlp.losses import LOSSES, loss_value_and_grad, pairs
 from mlp.network import Net, init, objective
+from mlp.params import flatten, unflatten
 from mlp.seeding import rng
 
 TOL_REL, TOL_ABS = 1e-6, 1e-8
@@ -28,20 +29,11 @@ LECTURE_GRADIENT = {
 }
 
 
-def valid_pairs() -> list[tuple[str, str]]:
-    """(output map, loss) pairs the core accepts, from the registries."""
-    return [
-        (out, loss)
-        for loss, spec in sorted(LOSSES.items())
-        for out in ([spec.output] if spec.output else sorted(ACTIVATIONS))
-    ]
-
-
 def _targets(loss: str, shape, r: np.random.Generator) -> np.ndarray:
     """Targets of the output's shape: real for squared, {0,1} for binary CE, one-hot rows otherwise."""
     if loss == "squared":
         return r.standard_normal(shape)
-    if LOSSES[loss].output in SIMPLEX_MAPS:
+    if LOSSES[loss].output in simplex_names():
         return np.eye(shape[-1])[r.integers(shape[-1], size=shape[:-1])]
     return r.integers(0, 2, size=shape).astype(float)
 
@@ -56,7 +48,7 @@ def loss_gradients(batch: int, classes: int, step: float, seed: int) -> pd.DataF
     the closed form: o(z) - Y for fused losses, J_o(z)^T (f - Y) for the squared loss with
     J_o by finite differences of the output map (independent of the core's vjp)."""
     rows = []
-    for out, loss in valid_pairs():
+    for out, loss in pairs():
         r = rng(seed, "gradcheck", "loss", out, loss)
         z = r.standard_normal((batch, classes))  # (B, C)
         Y = _targets(loss, z.shape, r)
@@ -130,15 +122,15 @@ def loss_curves(s_lim: float = 3.0, n: int = 601) -> pd.DataFrame:
     on every simplex map, for contrast."""
     s = np.linspace(-s_lim, s_lim, n)
     parts = [pd.DataFrame({"curve": "0/1 loss", "s": s, "loss": (s > 0).astype(float), "dloss_ds": 0.0})]
-    for out, loss in valid_pairs():
-        if out in SIMPLEX_MAPS:
+    for out, loss in pairs():
+        if out in simplex_names():
             z, Y, ds = np.column_stack([np.zeros_like(s), s]), np.tile([1.0, 0.0], (n, 1)), np.array([0.0, 1.0])
         elif out == LOSSES[loss].output:
             z, Y, ds = -s[:, None], np.ones((n, 1)), np.array([-1.0])
         else:
             continue  # squared on an elementwise output is regression, not a classification loss
         value, grad = _loss(out, loss, z, Y)
-        label = f"{loss} ({out} of z1 - z2)" if out not in SIMPLEX_MAPS else f"{loss} ({out})"
+        label = f"{loss} ({out} of z1 - z2)" if out not in simplex_names() else f"{loss} ({out})"
         parts.append(pd.DataFrame({"curve": label, "s": s, "loss": value, "dloss_ds": grad @ ds}))
     return pd.concat(parts, ignore_index=True)
 
@@ -195,29 +187,13 @@ def chain_rule(ts, step: float) -> pd.DataFrame:
     )
 
 
-def _flatten(params) -> np.ndarray:
-    return np.concatenate([a.reshape(a.shape[0], -1) for layer in params for a in layer], axis=1)  # (M, P)
-
-
-def _unflatten(theta: np.ndarray, like) -> list:
-    """(M, P) -> params shaped like `like` with leading axis M."""
-    out, i = [], 0
-    for W, b in like:
-        nw, nb = W[0].size, b[0].size
-        out.append(
-            (theta[:, i : i + nw].reshape(-1, *W.shape[1:]), theta[:, i + nw : i + nw + nb].reshape(-1, *b.shape[1:]))
-        )
-        i += nw + nb
-    return out
-
-
 def gradient_check(net: Net, params, X, Y, l2: float, step: float) -> dict:
     """Backprop gradient of `objective` vs central FD for all P parameters of one net (M = 1)."""
-    bp = _flatten(objective(net, params, X, Y, l2)[2])[0]  # (P,)
-    theta = _flatten(params)[0]
+    bp = flatten(objective(net, params, X, Y, l2)[2])[0]  # (P,)
+    theta = flatten(params)[0]
     P = theta.size
     E = step * np.eye(P)
-    pert = _unflatten(np.concatenate([theta + E, theta - E]), params)  # 2P ensemble members
+    pert = unflatten(np.concatenate([theta + E, theta - E]), params)  # 2P ensemble members
     obj = objective(net, pert, X, Y, l2)[0]  # (2P,)
     fd = (obj[:P] - obj[P:]) / (2 * step)
     denom = np.linalg.norm(bp) + np.linalg.norm(fd)
@@ -237,7 +213,7 @@ def gradcheck_table(
     """Every hidden activation x every valid (output, loss) pair x depth x lambda: backprop vs FD."""
     rows = []
     for hidden in sorted(ACTIVATIONS):
-        for out, loss in valid_pairs():
+        for out, loss in pairs():
             for depth in depths:
                 r = rng(seed, "gradcheck", hidden, out, loss, depth)
                 net = Net((inputs, *[width] * depth, classes), hidden=hidden, output=out, loss=loss)

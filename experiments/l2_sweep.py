@@ -44,7 +44,7 @@ def l2_cell(cfg: dict, lam: float) -> pd.DataFrame:
         eval_epochs=[cfg["epochs"]],
         classify=True,
     )
-    h = res.history
+    h = pd.DataFrame(res.history)
     return pd.DataFrame(
         {
             "lam": lam,

@@ -22,9 +22,10 @@ from experiments.io import cli, write_figure, write_table
 from experiments.logic import certificates_2
 from experiments.plotting import PM_COLORS, figure
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
+from mlp.data import Split
 from mlp.network import Net, forward, init
 from mlp.seeding import rng, rngs
-from mlp.train import Split, train
+from mlp.train import train
 
 TRAINED_FUNCTIONS = ("AND", "OR", "XOR")
 SIGMOID_NET = {"output": "sigmoid", "loss": "binary_cross_entropy"}
@@ -65,7 +66,7 @@ def _train_functions(net: Net, functions, seeds, key: str, cfg: dict):
     result = _train_on_table(net, params, X, Y, cfg, shuffle, [cfg["epochs"]])
     f = forward(net, result.params, X)[0]  # (M, 4, 1)
     n_correct = np.sum((f[..., 0] > 0.5) == (Y[..., 0] > 0.5), axis=-1)  # (M,)
-    loss = result.history.sort_values("member")["train_loss"].to_numpy()
+    loss = pd.DataFrame(result.history).sort_values("member")["train_loss"].to_numpy()
     members["diverged"] = result.diverged_at >= 0
     return result.params, n_correct, loss, members
 
@@ -108,7 +109,7 @@ def mlp_xor_cell(activation: str, widths, seeds, cfg: dict) -> pd.DataFrame:
         params = init(net, cfg["init"], rngs(seeds, "init", "xor_mlp", activation, K))
         shuffle = rngs(seeds, "shuffle", "xor_mlp", activation, K)
         res = _train_on_table(net, params, X, Y, cfg, shuffle, [half, cfg["epochs"]])
-        h = res.history.pivot(index="member", columns="epoch")
+        h = pd.DataFrame(res.history).pivot(index="member", columns="epoch")
         correct = np.rint(4 * h["train_acc"][cfg["epochs"]].to_numpy())
         frames.append(
             pd.DataFrame(
@@ -209,7 +210,7 @@ def linear_xor(depths, width: int, seeds, cfg: dict) -> pd.DataFrame:
         params = init(net, cfg["init"], rngs(seeds, "init", "linear_xor", L))
         shuffle = rngs(seeds, "shuffle", "linear_xor", L)
         res = _train_on_table(net, params, X, Y, cfg, shuffle, [cfg["epochs"]])
-        acc = res.history.sort_values("member")["train_acc"].to_numpy()  # (M,), NaN for a diverged member
+        acc = pd.DataFrame(res.history).sort_values("member")["train_acc"].to_numpy()  # (M,), NaN for a diverged member
         correct = np.rint(4 * acc[np.isfinite(acc)]).astype(int)
         rows.append(
             {

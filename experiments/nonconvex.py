@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
-from mlp.data import playground_split
+from mlp.data import Split, playground_split
 from mlp.network import Net, init
 from mlp.seeding import rng, rngs
-from mlp.train import Split, train
+from mlp.train import train
 
 
 def task_data(cfg: dict, net: Net) -> Split:
@@ -44,7 +44,7 @@ def final_losses(cfg: dict) -> pd.DataFrame:
         eval_epochs=[cfg["epochs"]],
         classify=True,
     )
-    h = res.history
+    h = pd.DataFrame(res.history)
     return pd.DataFrame(
         {
             "task": cfg["task"],

@@ -1,6 +1,6 @@
 """Softmax and sparsemax as output maps onto the simplex, shown and checked (C09).
 
-Every row and panel is built from the registry `mlp.activations.SIMPLEX_MAPS`, so a new map
+Every row and panel is built from the registry `mlp.activations.simplex_names()`, so a new map
 adds a panel and a table row by itself. Also holds the helpers `_fp_error` and `_guarded` that
 `experiments.activations` (C06-C08 and the family's CLI) shares with these checks.
 """
@@ -14,7 +14,7 @@ from scipy.special import logsumexp
 from experiments import claims
 from experiments.io import write_figure, write_table
 from experiments.plotting import figure
-from mlp.activations import ACTIVATIONS, SIMPLEX_MAPS
+from mlp.activations import ACTIVATIONS, simplex_names
 from mlp.seeding import rng
 
 TOL_SUM = 100 * np.finfo(float).eps  # times max(1, logit scale): sums and projections lose ~eps * scale
@@ -62,7 +62,7 @@ def map_support(scales, classes: int, samples: int, seed: int) -> pd.DataFrame:
     rows = []
     for scale in scales:
         z = scale * rng(seed, "activations", "map_logits", str(scale)).standard_normal((samples, classes))
-        for name in SIMPLEX_MAPS:
+        for name in simplex_names():
             p, err = _guarded(ACTIVATIONS[name].g, z)
             zeros = p == 0.0
             row = {
@@ -97,7 +97,7 @@ def two_class(t_lim: float = 3.0, n: int = 601) -> pd.DataFrame:
     t = np.linspace(-t_lim, t_lim, n)
     z = np.column_stack([t, np.zeros_like(t)])  # (n, 2)
     return pd.concat(
-        [pd.DataFrame({"map": name, "t": t, "p1": ACTIVATIONS[name].g(z)[:, 0]}) for name in SIMPLEX_MAPS],
+        [pd.DataFrame({"map": name, "t": t, "p1": ACTIVATIONS[name].g(z)[:, 0]}) for name in simplex_names()],
         ignore_index=True,
     )
 
@@ -109,7 +109,7 @@ def simplex_points(grid: int, logit_max: float) -> pd.DataFrame:
     z1, z2 = np.meshgrid(g, g)
     z = np.column_stack([z1.ravel(), z2.ravel(), np.zeros(z1.size)])  # (grid^2, 3)
     parts = []
-    for name in SIMPLEX_MAPS:
+    for name in simplex_names():
         p = ACTIVATIONS[name].g(z)
         parts.append(
             pd.DataFrame(

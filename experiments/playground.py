@@ -87,12 +87,12 @@ def train_config(params: dict, spec: dict):
     curve_epochs, _ = record_epochs(params)
     kw = {"lr": params["lr"], "batch_size": B, "classify": True}
     first = train(net, theta, data, epochs=e_map, eval_epochs=[e for e in curve_epochs if e <= e_map], **kw)
-    histories, diverged = [first.history], first.diverged_at
+    histories, diverged = [pd.DataFrame(first.history)], first.diverged_at
     if E > e_map:
         rest = train(
             net, first.params, data, epochs=E - e_map, eval_epochs=[e - e_map for e in curve_epochs if e > e_map], **kw
         )
-        histories.append(rest.history.assign(epoch=rest.history["epoch"] + e_map))
+        histories.append(pd.DataFrame(rest.history).assign(epoch=rest.history["epoch"] + e_map))
         diverged = np.where(diverged >= 0, diverged, np.where(rest.diverged_at >= 0, rest.diverged_at + e_map, -1))
     history = pd.concat(histories, ignore_index=True)
     history.insert(0, "seed", np.asarray(seeds)[history["member"]])

@@ -14,8 +14,8 @@ BEGIN, END = "<!-- claims:begin", "<!-- claims:end -->"
 
 
 def claims_block(claims: pd.DataFrame) -> str:
-    """The README's view of the claims table: id, statement, verdict, what was measured."""
-    table = claims[["claim", "statement", "verdict", "measured"]].to_markdown(index=False)
+    """The README's view of the claims table: id, statement, kind of row, verdict, what was measured."""
+    table = claims[["claim", "statement", "kind", "verdict", "measured"]].to_markdown(index=False)
     return table + "\n"
 
 

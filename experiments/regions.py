@@ -253,7 +253,7 @@ def depth_cell(p: dict, L: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         eval_epochs=[t["epochs"]],
         classify=True,
     )
-    acc = res.history.set_index("member")
+    acc = pd.DataFrame(res.history).set_index("member")
     trained = [[(W[m], b[m]) for W, b in res.params] for m in range(len(seeds))]
     box, seg = np.array(p["box"], dtype=float), np.array(p["segment"], dtype=float)
     length = float(np.linalg.norm(seg[1] - seg[0]))

@@ -129,7 +129,7 @@ def loss_curves(cfg: dict) -> pd.DataFrame:
             shuffle_rngs=rngs(seeds, "sgd", "curves", "shuffle", B),
             classify=False,
         )
-        h = res.history.rename(columns={"member": "seed"})
+        h = pd.DataFrame(res.history).rename(columns={"member": "seed"})
         rows.append(
             h.assign(
                 batch_size=B,

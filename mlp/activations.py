@@ -112,8 +112,16 @@ ACTIVATIONS: dict[str, Activation] = {
     "softmax": Activation(lambda z: _softmax(z, axis=-1), _softmax_vjp, None),
     "sparsemax": Activation(sparsemax, _sparsemax_vjp, None),
 }
-ELEMENTWISE = sorted(k for k, a in ACTIVATIONS.items() if a.derivative is not None)
-SIMPLEX_MAPS = sorted(k for k, a in ACTIVATIONS.items() if a.derivative is None)
+
+
+def elementwise_names() -> list[str]:
+    """Activations acting unit by unit (usable as hidden g), read from the registry now."""
+    return sorted(k for k, a in ACTIVATIONS.items() if a.derivative is not None)
+
+
+def simplex_names() -> list[str]:
+    """Maps onto the probability simplex (softmax, sparsemax), read from the registry now."""
+    return sorted(k for k, a in ACTIVATIONS.items() if a.derivative is None)
 
 
 def get_activation(name: str, allowed: list[str] | None = None) -> Activation:

@@ -8,9 +8,19 @@ Playground's seedrandom, so seeds differ from the web page's but the distributio
 every deterministic case (noise 0 spiral, the parity scenario) are the same.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from mlp.train import Split
+
+class Split(NamedTuple):
+    """Train and test data: X (N, D) shared or (M, N, D) per member; Y (.., N, C)."""
+
+    X_train: np.ndarray
+    Y_train: np.ndarray
+    X_test: np.ndarray
+    Y_test: np.ndarray
+
 
 N_CLASSIFY, N_REGRESS = 500, 1200
 
@@ -80,6 +90,7 @@ PLAYGROUND = {
     "reg-gauss": _reg_gauss,
 }
 REGRESSION = ("reg-plane", "reg-gauss")
+PLAYGROUND_ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")  # the hidden activations Playground offers
 FEATURES = {  # Playground's input features, in its fixed order
     "x1": lambda x1, x2: x1,
     "x2": lambda x1, x2: x2,

@@ -22,6 +22,7 @@ from mlp.activations import ACTIVATIONS
 class Loss(NamedTuple):
     value_and_grad: Callable
     output: str | None  # the output map the loss is fused with; None: any
+    classification: bool  # targets are classes (one-hot or {0, 1}): accuracy is meaningful
 
 
 def _sum(x):
@@ -56,11 +57,22 @@ def _sparsemax_loss(z, f, Y, out):
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(_squared, None),
-    "cross_entropy": Loss(_cross_entropy, "softmax"),
-    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid"),
-    "sparsemax": Loss(_sparsemax_loss, "sparsemax"),
+    "squared": Loss(_squared, None, classification=False),
+    "cross_entropy": Loss(_cross_entropy, "softmax", classification=True),
+    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True),
+    "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True),
 }
+
+
+def pairs() -> list[tuple[str, str]]:
+    """Every valid (output map, loss): a fused loss with its own map, a loss on f with every
+    map of the registry (read at call time, so a newly registered map is included)."""
+    return [
+        (out, name)
+        for name, loss in sorted(LOSSES.items())
+        for out in sorted(ACTIVATIONS)
+        if loss.output in (None, out)
+    ]
 
 
 def check_pair(output: str, loss: str) -> None:

@@ -13,8 +13,26 @@ import numpy as np
 
 from mlp.activations import ACTIVATIONS, get_activation
 from mlp.losses import check_pair, loss_value_and_grad
+from mlp.params import stack
 
-INITS = ("glorot", "he", "playground")
+
+def _glorot(rng, k_out, k_in):
+    """W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), b = 0 (Glorot and Bengio 2010)."""
+    a = np.sqrt(6.0 / (k_in + k_out))
+    return rng.uniform(-a, a, (k_out, k_in)), np.zeros(k_out)
+
+
+def _he(rng, k_out, k_in):
+    """W ~ N(0, 2 / fan_in), b = 0 (He et al. 2015)."""
+    return rng.normal(0.0, np.sqrt(2.0 / k_in), (k_out, k_in)), np.zeros(k_out)
+
+
+def _playground(rng, k_out, k_in):
+    """W ~ U[-0.5, 0.5), b = 0.1 (TensorFlow Playground; draws in link order)."""
+    return rng.random((k_out, k_in)) - 0.5, np.full(k_out, 0.1)
+
+
+INITS = {"glorot": _glorot, "he": _he, "playground": _playground}  # name -> (rng, K_l, K_{l-1}) -> (W, b)
 
 
 def _matmul(a, b, out=None):
@@ -47,34 +65,14 @@ class Net:
 
 
 def init(net: Net, scheme: str, rngs, dtype=np.float64) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Parameters of M = len(rngs) networks, member m drawn from rngs[m] alone.
-
-    glorot: W ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)), b = 0.
-    he:     W ~ N(0, 2 / fan_in), b = 0.
-    playground: W ~ U[-0.5, 0.5), b = 0.1 (TensorFlow Playground; draws in link order).
-    """
+    """Parameters of M = len(rngs) networks, member m drawn from rngs[m] alone, layer by
+    layer with the registry entry INITS[scheme]."""
     if scheme not in INITS:
-        raise ValueError(f"unknown init {scheme!r}; allowed: {list(INITS)}")
+        raise ValueError(f"unknown init {scheme!r}; allowed: {sorted(INITS)}")
+    draw = INITS[scheme]
     shapes = list(zip(net.sizes[1:], net.sizes[:-1]))  # (K_l, K_{l-1})
-
-    def one(rng):
-        layers = []
-        for k_out, k_in in shapes:
-            if scheme == "glorot":
-                a = np.sqrt(6.0 / (k_in + k_out))
-                W, b = rng.uniform(-a, a, (k_out, k_in)), np.zeros(k_out)
-            elif scheme == "he":
-                W, b = rng.normal(0.0, np.sqrt(2.0 / k_in), (k_out, k_in)), np.zeros(k_out)
-            else:
-                W, b = rng.random((k_out, k_in)) - 0.5, np.full(k_out, 0.1)
-            layers.append((W, b))
-        return layers
-
-    members = [one(r) for r in rngs]
-    return [
-        (np.stack([m[l][0] for m in members]).astype(dtype), np.stack([m[l][1] for m in members]).astype(dtype))
-        for l in range(len(shapes))
-    ]
+    members = [[draw(r, k_out, k_in) for k_out, k_in in shapes] for r in rngs]
+    return [(W.astype(dtype), b.astype(dtype)) for W, b in stack(members)]
 
 
 def _check_input(params, X):

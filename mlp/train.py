@@ -15,27 +15,16 @@ rounding order) followed by theta - lr * grad.
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from mlp.activations import ACTIVATIONS
+from mlp.data import Split
 from mlp.losses import LOSSES, loss_value_and_grad
 from mlp.network import Net, _check_input, _matmul, forward, omega
-
-CLASSIFICATION_LOSSES = ("cross_entropy", "binary_cross_entropy", "sparsemax")
-
-
-class Split(NamedTuple):
-    """Train and test data: X (N, D) shared or (M, N, D) per member; Y (.., N, C)."""
-
-    X_train: np.ndarray
-    Y_train: np.ndarray
-    X_test: np.ndarray
-    Y_test: np.ndarray
 
 
 class Result(NamedTuple):
     params: list  # final parameters; members that diverged are NaN
-    history: pd.DataFrame  # member, epoch, train_loss, test_loss[, train_acc, test_acc]
+    history: dict[str, np.ndarray]  # columns member, epoch, train_loss, test_loss[, train_acc, test_acc]
     diverged_at: np.ndarray  # (M,) epoch in which a member's loss became non-finite, -1 if never
 
 
@@ -167,7 +156,7 @@ def train(
         raise ValueError(f"epochs must be >= 0, got {epochs!r}")
     if shuffle_rngs is not None and len(shuffle_rngs) != M:
         raise ValueError(f"need one shuffle rng per member ({M}), got {len(shuffle_rngs)}")
-    classify = net.loss in CLASSIFICATION_LOSSES if classify is None else classify
+    classify = LOSSES[net.loss].classification if classify is None else classify
     dtype = params[0][0].dtype
     X, Y = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_train, data.Y_train))
     X_test, Y_test = (A.astype(dtype, copy=False) for A in (data.X_test, data.Y_test))
@@ -226,14 +215,9 @@ def train(
                 log(epoch)
 
     final = [(np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in sgd.params()]
-    if logged:
-        history = pd.DataFrame(
-            {
-                "member": np.tile(np.arange(M), len(logged)),
-                "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
-                **{k: np.concatenate([cols[k] for _, cols in logged]) for k in logged[0][1]},
-            }
-        )
-    else:
-        history = pd.DataFrame()
+    history = {
+        "member": np.tile(np.arange(M), len(logged)),
+        "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
+        **{k: np.concatenate([cols[k] for _, cols in logged]) for k in (logged[0][1] if logged else ())},
+    }
     return Result(final, history, diverged_at)

@@ -50,7 +50,7 @@ rule activations_functions:
     params:
         cfg=block(ACT, "functions", seed=config[ACT]["seed"]),
     shell:
-        family_cmd(ACT, "functions", module="activations")
+        legacy_cmd(ACT, "functions", module="activations")
 
 
 rule activations_maps:
@@ -73,7 +73,7 @@ rule activations_maps:
     params:
         cfg=block(ACT, "maps", seed=config[ACT]["seed"]),
     shell:
-        family_cmd(ACT, "maps", module="activations")
+        legacy_cmd(ACT, "maps", module="activations")
 
 
 rule activations_losses:
@@ -95,7 +95,7 @@ rule activations_losses:
     params:
         cfg=block(ACT, "losses", seed=config[ACT]["seed"]),
     shell:
-        family_cmd(ACT, "losses", module="gradcheck")
+        legacy_cmd(ACT, "losses", module="gradcheck")
 
 
 rule activations_backprop:
@@ -117,7 +117,7 @@ rule activations_backprop:
     params:
         cfg=block(ACT, "backprop", seed=config[ACT]["seed"]),
     shell:
-        family_cmd(ACT, "backprop", module="gradcheck")
+        legacy_cmd(ACT, "backprop", module="gradcheck")
 
 
 rule activations_claims:
@@ -136,4 +136,4 @@ rule activations_claims:
     params:
         cfg=json.dumps({"parts": ACT_PARTS}),
     shell:
-        family_cmd(ACT, "claims", module="activations")
+        legacy_cmd(ACT, "claims", module="activations")

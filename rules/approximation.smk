@@ -51,7 +51,7 @@ rule approximation_width:
             AP, "width", seed=config[AP]["seed"], target=wc.target, activation=wc.activation
         ),
     shell:
-        family_cmd(AP, "width")
+        legacy_cmd(AP, "width")
 
 
 rule approximation_width_summary:
@@ -74,7 +74,7 @@ rule approximation_width_summary:
     params:
         cfg=lambda wc: block(AP, "width", seed=config[AP]["seed"]),
     shell:
-        family_cmd(AP, "width_summary")
+        legacy_cmd(AP, "width_summary")
 
 
 rule approximation_shallow:
@@ -93,7 +93,7 @@ rule approximation_shallow:
     params:
         cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"], L=int(wc.L)),
     shell:
-        family_cmd(AP, "shallow", module="depth_separation")
+        legacy_cmd(AP, "shallow", module="depth_separation")
 
 
 rule approximation_depth_summary:
@@ -119,7 +119,7 @@ rule approximation_depth_summary:
     params:
         cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"]),
     shell:
-        family_cmd(AP, "depth_summary", module="depth_separation")
+        legacy_cmd(AP, "depth_summary", module="depth_separation")
 
 
 rule approximation_claims:
@@ -139,4 +139,4 @@ rule approximation_claims:
     params:
         cfg="{}",
     shell:
-        family_cmd(AP, "claims")
+        legacy_cmd(AP, "claims")

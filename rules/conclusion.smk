@@ -29,4 +29,4 @@ rule conclusion:
     params:
         cfg=block(CN, **CN_INPUTS),
     shell:
-        family_cmd(CN, "run")
+        legacy_cmd(CN, "run")

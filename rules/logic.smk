@@ -65,7 +65,7 @@ rule logic_exact:
     params:
         cfg=pick(LG, "count_n", "enumerate_max_n", "parity_n"),
     shell:
-        family_cmd(LG, "exact")
+        legacy_cmd(LG, "exact")
 
 
 rule logic_neuron:
@@ -89,7 +89,7 @@ rule logic_neuron:
     params:
         cfg=pick(LG, "neuron", "xor_mlp", "boundary"),
     shell:
-        family_cmd(LG, "neuron", module="logic_trained")
+        legacy_cmd(LG, "neuron", module="logic_trained")
 
 
 rule logic_xor_cell:
@@ -110,7 +110,7 @@ rule logic_xor_cell:
     params:
         cfg=lambda wc: pick(LG, "xor_mlp", activation=wc.activation),
     shell:
-        family_cmd(LG, "xor_cell", module="logic_trained")
+        legacy_cmd(LG, "xor_cell", module="logic_trained")
 
 
 rule logic_xor_summary:
@@ -135,7 +135,7 @@ rule logic_xor_summary:
     params:
         cfg=pick(LG, "xor_mlp"),
     shell:
-        family_cmd(LG, "xor_summary", module="logic_trained")
+        legacy_cmd(LG, "xor_summary", module="logic_trained")
 
 
 rule logic_linear:
@@ -156,7 +156,7 @@ rule logic_linear:
     params:
         cfg=pick(LG, "linear"),
     shell:
-        family_cmd(LG, "linear", module="logic_trained")
+        legacy_cmd(LG, "linear", module="logic_trained")
 
 
 rule logic_claims:
@@ -175,4 +175,4 @@ rule logic_claims:
     params:
         cfg="{}",
     shell:
-        family_cmd(LG, "claims")
+        legacy_cmd(LG, "claims")

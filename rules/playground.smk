@@ -56,7 +56,7 @@ rule playground_train:
             {**PG_COMMON, "run": wc.pg_run, "config": PG_SPECS[wc.pg_run]}, sort_keys=True
         ),
     shell:
-        family_cmd(PG, "train")
+        legacy_cmd(PG, "train")
 
 
 rule playground_summary:
@@ -78,7 +78,7 @@ rule playground_summary:
     params:
         cfg=block(PG),
     shell:
-        family_cmd(PG, "summarise")
+        legacy_cmd(PG, "summarise")
 
 
 rule playground_plots:
@@ -103,4 +103,4 @@ rule playground_plots:
     params:
         cfg=block(PG),
     shell:
-        family_cmd(PG, "plots")
+        legacy_cmd(PG, "plots")

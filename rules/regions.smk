@@ -46,7 +46,7 @@ rule regions_construction:
     params:
         cfg=block(RG, "construction", cost_table=f"{RG_COST}/construction.csv"),
     shell:
-        family_cmd(RG, "construction")
+        legacy_cmd(RG, "construction")
 
 
 rule regions_validation:
@@ -65,7 +65,7 @@ rule regions_validation:
     params:
         cfg=block(RG, "validation"),
     shell:
-        family_cmd(RG, "validation")
+        legacy_cmd(RG, "validation")
 
 
 rule regions_depth_cell:
@@ -87,7 +87,7 @@ rule regions_depth_cell:
             RG, "depth", L=int(wc.rg_L), cost_table=f"{RG_COST}/depth_L{wc.rg_L}.csv"
         ),
     shell:
-        family_cmd(RG, "depth_cell")
+        legacy_cmd(RG, "depth_cell")
 
 
 rule regions_depth:
@@ -110,7 +110,7 @@ rule regions_depth:
     params:
         cfg=block(RG, "depth", cost_table=f"{RG_COST}/depth.csv"),
     shell:
-        family_cmd(RG, "depth")
+        legacy_cmd(RG, "depth")
 
 
 rule regions_maps:
@@ -130,7 +130,7 @@ rule regions_maps:
     params:
         cfg=block(RG, "depth", maps=RG_CFG["maps"]),
     shell:
-        family_cmd(RG, "maps")
+        legacy_cmd(RG, "maps")
 
 
 rule regions_cost:
@@ -156,7 +156,7 @@ rule regions_cost:
             {"parts": list(input.parts), "cost_table": f"logs/{RG}/counting_cost.csv"}
         ),
     shell:
-        family_cmd(RG, "cost")
+        legacy_cmd(RG, "cost")
 
 
 rule regions_claims:
@@ -178,4 +178,4 @@ rule regions_claims:
     params:
         cfg=block(RG, "depth"),
     shell:
-        family_cmd(RG, "claims")
+        legacy_cmd(RG, "claims")

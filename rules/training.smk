@@ -56,7 +56,7 @@ rule training_l2_cell:
     params:
         cfg=lambda w: block(TR, "l2", lam=TR_LAMS[w.tr_lam]),
     shell:
-        family_cmd(TR, "l2_cell")
+        legacy_cmd(TR, "l2_cell")
 
 
 rule training_l2_summary:
@@ -77,7 +77,7 @@ rule training_l2_summary:
     params:
         cfg=block(TR, "l2"),
     shell:
-        family_cmd(TR, "l2_summary")
+        legacy_cmd(TR, "l2_summary")
 
 
 rule training_sgd_gradients:
@@ -98,7 +98,7 @@ rule training_sgd_gradients:
     params:
         cfg=block(TR, "sgd"),
     shell:
-        family_cmd(TR, "sgd_gradients")
+        legacy_cmd(TR, "sgd_gradients")
 
 
 rule training_sgd_curves:
@@ -118,7 +118,7 @@ rule training_sgd_curves:
     params:
         cfg=block(TR, "sgd"),
     shell:
-        family_cmd(TR, "sgd_curves")
+        legacy_cmd(TR, "sgd_curves")
 
 
 rule training_minima:
@@ -149,7 +149,7 @@ rule training_minima:
             **{k: config[TR]["minima"][k] for k in ("gap_decades", "min_seeds", "near_zero")},
         ),
     shell:
-        family_cmd(TR, "minima")
+        legacy_cmd(TR, "minima")
 
 
 rule training_claims:
@@ -169,4 +169,4 @@ rule training_claims:
     params:
         cfg=block(TR),
     shell:
-        family_cmd(TR, "claims")
+        legacy_cmd(TR, "claims")

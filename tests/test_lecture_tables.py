@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from experiments import claims, lecture_tables
+from experiments import claims
+from experiments.lecture_tables import tables as lecture_tables
+from experiments.lecture_tables.__main__ import run
 
 
 def test_table_3_6_is_reproduced_exactly():
@@ -21,7 +23,7 @@ def test_figure_3_11_network_computes_xor():
 
 
 def test_run_writes_tables_figures_and_verdicts(tmp_path):
-    lecture_tables.run({}, tmp_path / "r", tmp_path / "f")
+    run({}, tmp_path / "r", tmp_path / "f")
     rows = pd.read_csv(tmp_path / "r" / "claims.csv")
     assert list(rows.claim) == ["C01", "C03"] and set(rows.verdict) == {"reproduced"}
     assert (tmp_path / "f" / "table_3_6.png").stat().st_size > 10_000
@@ -37,7 +39,7 @@ def test_verdict_is_computed_from_a_criterion():
 def test_merge_lists_unchecked_claims_and_rejects_unknown_ids():
     part = pd.DataFrame([claims.row("C07", "max diff 1e-16", "< 1e-12", "reproduced", "t.csv")])
     table = claims.merge([part])
-    assert list(table.claim) == sorted(claims.STATEMENTS)
+    assert list(table.claim) == sorted(claims.statements())
     assert table.set_index("claim").loc["C08", "verdict"] == "not checked"
     with pytest.raises(ValueError, match=r"unknown claim id 'C99'"):
         claims.row("C99", "", "", "reproduced", "")

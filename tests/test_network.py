@@ -4,18 +4,13 @@ loss and depth 1-3; initialisation; shapes and bad input."""
 import numpy as np
 import pytest
 
-from mlp.activations import ACTIVATIONS, ELEMENTWISE
-from mlp.losses import LOSSES
+from mlp.activations import elementwise_names
+from mlp.losses import pairs
 from mlp.network import Net, forward, init, objective, omega
 from mlp.seeding import rngs
 
-PAIRS = [
-    (LOSSES[loss].output or out, loss)
-    for loss in sorted(LOSSES)
-    for out in sorted(ACTIVATIONS)
-    if LOSSES[loss].output in (None, out)
-]
-HIDDEN = [g for g in ELEMENTWISE if g != "sign"]  # sign: zero gradient everywhere (tested below)
+PAIRS = pairs()
+HIDDEN = [g for g in elementwise_names() if g != "sign"]  # sign: zero gradient everywhere (tested below)
 
 
 def problem(output, loss, depth, M=2, B=5, D=3, seed=0):

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import ENV, ROOT, ok, smk
 
+import experiments.cli
 import experiments.io
 
 # The lints the README explains: the project is pip-installed (no conda env or container per
@@ -70,7 +71,8 @@ def test_snakemake_lint_is_clean(lint):
 
 @pytest.mark.timeout(60)
 def test_snakefmt_check_is_clean():
-    files = ["Snakefile", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rules").glob("*.smk"))]
+    smk = [*(ROOT / "experiments").rglob("*.smk"), *(ROOT / "rules").glob("*.smk")]
+    files = ["Snakefile", *sorted(str(p.relative_to(ROOT)) for p in smk)]
     r = subprocess.run([tool("snakefmt"), "--check", "--diff", *files], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, f"snakefmt would reformat:\n{r.stdout[-4000:]}{r.stderr[-2000:]}"
 
@@ -85,27 +87,30 @@ def test_ruff_check_is_clean():
 
 
 def family_modules() -> list[str]:
-    """experiments.<module> names that end with `cli({...})` (one per family, plus helpers)."""
-    mods = []
+    """Every family's command line: the packages experiments/<family>/ (their __main__.py ends
+    with `cli(STEPS)`), plus flat modules not yet moved into a package."""
+    mods = [f"experiments.{p.parent.name}" for p in sorted((ROOT / "experiments").glob("*/__main__.py"))]
     for p in sorted((ROOT / "experiments").glob("*.py")):
-        text = p.read_text()
-        if p.name != "io.py" and re.search(r'if __name__ == "__main__":\s*\n\s*cli\(', text):
+        if re.search(r'if __name__ == "__main__":\s*\n\s*cli\(', p.read_text()):
             mods.append(f"experiments.{p.stem}")
     return mods
 
 
-def steps_of(module: str, monkeypatch) -> dict:
-    """The step table a module passes to `cli` when run as `python -m module`."""
-    seen = {}
+def entry(module: str, monkeypatch):
+    """(steps, cli, the name of its JSON flag) of a family's command line."""
+    path = ROOT / module.replace(".", "/")
+    if (path / "__main__.py").exists():  # a package: __main__.py defines STEPS and runs cli(STEPS) under its guard
+        return runpy.run_path(str(path / "__main__.py"), run_name="steps")["STEPS"], experiments.cli.cli, "--cfg"
+    seen = {}  # transition: a flat module ending with cli({...})
     monkeypatch.setattr(experiments.io, "cli", lambda steps, argv=None: seen.update(steps))
-    runpy.run_path(str(ROOT / (module.replace(".", "/") + ".py")), run_name="__main__")
+    runpy.run_path(str(path.with_suffix(".py")), run_name="__main__")
     monkeypatch.undo()
-    return seen
+    return seen, experiments.io.cli, "--params"
 
 
-def run_cli(steps, argv, capsys) -> str:
+def run_cli(cli, steps, argv, capsys) -> str:
     with pytest.raises(SystemExit) as exc:
-        experiments.io.cli(steps, argv)
+        cli(steps, argv)
     assert exc.value.code == 2
     return capsys.readouterr().err
 
@@ -116,26 +121,22 @@ def test_family_modules_found():
 
 @pytest.mark.parametrize("module", family_modules())
 def test_cli_rejects_bad_input(module, monkeypatch, capsys, tmp_path):
-    """Every family CLI: an unknown step, broken --params JSON, a non-object --params and a
-    missing --results are argparse errors (exit 2) naming the value and what is allowed;
-    nothing is written."""
-    steps = steps_of(module, monkeypatch)
-    assert steps and all(callable(f) for f in steps.values())
+    """Every family CLI: an unknown step, broken JSON parameters and non-object parameters are
+    argparse errors (exit 2) naming the value and what is allowed; nothing is written."""
+    steps, cli, flag = entry(module, monkeypatch)
+    assert steps and all(callable(getattr(f, "run", f)) for f in steps.values())
     step = sorted(steps)[0]
     out = ["--results", str(tmp_path / "r"), "--figures", str(tmp_path / "f")]
 
-    err = run_cli(steps, ["no_such_step", *out], capsys)
+    err = run_cli(cli, steps, ["no_such_step", *out], capsys)
     assert "no_such_step" in err and "invalid choice" in err
     assert all(repr(s) in err for s in steps), err  # the allowed steps are listed
 
-    err = run_cli(steps, [step, "--params", '{"widths": [1, 2', *out], capsys)
-    assert "--params is not valid JSON" in err and '{"widths": [1, 2' in err
+    err = run_cli(cli, steps, [step, flag, '{"widths": [1, 2', *out], capsys)
+    assert f"{flag} is not valid JSON" in err and '{"widths": [1, 2' in err
 
-    err = run_cli(steps, [step, "--params", "[1, 2]", *out], capsys)
+    err = run_cli(cli, steps, [step, flag, "[1, 2]", *out], capsys)
     assert "must be a JSON object" in err and "got a list" in err and "[1, 2]" in err
-
-    err = run_cli(steps, [step, "--figures", str(tmp_path / "f")], capsys)
-    assert "--results" in err and "required" in err
     assert not (tmp_path / "r").exists() and not (tmp_path / "f").exists()
 
 
@@ -143,7 +144,7 @@ def test_cli_rejects_bad_input(module, monkeypatch, capsys, tmp_path):
 def test_cli_subprocess_names_the_bad_step(tmp_path):
     """The same through a real `python -m` (what a rule runs)."""
     r = subprocess.run(
-        [sys.executable, "-m", "experiments.lecture_tables", "tabel", "--results", "r", "--figures", "f"],
+        [sys.executable, "-m", "experiments.lecture_tables", "tabel"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

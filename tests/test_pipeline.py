@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from conftest import ENV, ROOT, differences, ok, smk, smk_cmd, tree
 
-from experiments.claims import STATEMENTS, VERDICTS
+from experiments.claims import VERDICTS, statements
 
 pytestmark = pytest.mark.pipeline
 
@@ -46,8 +46,8 @@ def test_quick_run_claims_table(quick_run):
     """The quick run writes the claims table: every claim C01..C19 once, a verdict from the
     allowed set, and a computed verdict for every claim of every family that ran."""
     claims = read_claims(quick_run / "results/claims.csv")
-    assert list(claims.columns) == ["claim", "statement", "measured", "criterion", "verdict", "evidence"]
-    assert sorted(set(claims["claim"])) == [f"C{i:02d}" for i in range(1, 20)] == sorted(STATEMENTS)
+    assert list(claims.columns) == ["claim", "statement", "kind", "measured", "criterion", "verdict", "evidence"]
+    assert sorted(set(claims["claim"])) == [f"C{i:02d}" for i in range(1, 20)] == sorted(statements())
     assert claims["claim"].is_monotonic_increasing
     bad = claims[~claims["verdict"].isin([*VERDICTS, "not checked"])]
     assert bad.empty, f"verdicts outside the allowed set:\n{bad[['claim', 'verdict']]}"
@@ -214,7 +214,11 @@ def test_report_is_one_self_contained_page(quick_run):
     missing = [f for f in figures if f not in html]
     assert missing == [], f"figures not in the report: {missing}"
     # the report's categories: "0. Claims", then one numbered category per family
-    sources = [ROOT / "Snakefile", *sorted((ROOT / "rules").glob("*.smk"))]
+    sources = [
+        ROOT / "Snakefile",
+        *sorted((ROOT / "experiments").rglob("*.smk")),
+        *sorted((ROOT / "rules").glob("*.smk")),
+    ]
     pattern = r'(?:_CATEGORY\s*=\s*|category=)f?"(\d+\. [^"{}]+)"'
     categories = sorted({c for s in sources for c in re.findall(pattern, s.read_text())})
     assert "0. Claims" in categories and any(c.startswith("1. ") for c in categories)

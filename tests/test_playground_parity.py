@@ -3,12 +3,13 @@ shared/reference/playground.md section 5, whose expected numbers come from Playg
 own nn.ts and dataset.ts. Our port must match them to 1e-12."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from mlp.data import playground_points
+from mlp.data import Split, playground_points
 from mlp.network import Net
 from mlp.seeding import rng
-from mlp.train import Split, train
+from mlp.train import train
 
 W_INIT = [
     0.118,
@@ -88,7 +89,7 @@ def test_losses_match_playground(hidden, batch):
     net = Net((2, 4, 2, 1), hidden=hidden, output="tanh", loss="squared")
     expected = EXPECTED[(hidden, batch)]
     result = train(net, params, data, lr=0.03, batch_size=batch, epochs=1000, eval_epochs=expected, classify=True)
-    got = result.history.set_index("epoch")
+    got = pd.DataFrame(result.history).set_index("epoch")
     for epoch, (tr, te) in expected.items():
         assert abs(got.loc[epoch, "train_loss"] - tr) < 1e-12, (epoch, got.loc[epoch, "train_loss"], tr)
         assert abs(got.loc[epoch, "test_loss"] - te) < 1e-12, (epoch, got.loc[epoch, "test_loss"], te)

@@ -11,11 +11,10 @@ TARGETS.extend(
 )
 
 
-rule lecture_tables:
+rule lecture_tables_run:
     """Table 3.6 (C01) and the threshold network of Figure 3.11 (C03), recomputed."""
     input:
-        CORE,
-        src("experiments/lecture_tables.py"),
+        family_src(LT),
     output:
         f"results/{LT}/table_3_6.csv",
         f"results/{LT}/xor_threshold_net.csv",
