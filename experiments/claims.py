@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from experiments.io import write_table
+from experiments.readme import sync
 
 FAMILIES_DIR = Path(__file__).resolve().parent
 VERDICTS = ("reproduced", "partly", "not reproduced")
@@ -94,8 +95,18 @@ def merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def main(argv=None) -> None:
-    out, *parts = sys.argv[1:] if argv is None else argv
-    write_table(merge([pd.read_csv(p, keep_default_na=False) for p in parts]), Path(out))
+    """OUT.csv PART.csv ... [--readme README.md]: merge the parts; optionally copy the table
+    into the README between its markers (the pipeline does it in the checkout only)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    readme = None
+    if "--readme" in args:
+        i = args.index("--readme")
+        readme, args = Path(args[i + 1]), args[:i] + args[i + 2 :]
+    out, *parts = args
+    table = merge([pd.read_csv(p, keep_default_na=False) for p in parts])
+    write_table(table, Path(out))
+    if readme is not None:
+        readme.write_text(sync(readme.read_text(), table))
 
 
 if __name__ == "__main__":

@@ -88,4 +88,7 @@ def cli(steps: dict[str, Run | Step], argv=None) -> None:
         where = f" cell {name}" if name else ""
         print(f"{family} {args.step}{where}: done in {time.perf_counter() - start:.2f} s", file=sys.stderr, flush=True)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"process CPU time {usage.ru_utime + usage.ru_stime:.2f} s, peak memory {usage.ru_maxrss / 1024:.0f} MB", file=sys.stderr)
+    print(
+        f"process CPU time {usage.ru_utime + usage.ru_stime:.2f} s, peak memory {usage.ru_maxrss / 1024:.0f} MB",
+        file=sys.stderr,
+    )

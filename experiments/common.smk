@@ -1,9 +1,8 @@
 # Helpers for the families' rules (experiments/<family>/rules.smk).
 import json
 import os
+import sys
 from pathlib import Path
-
-from experiments.cli import step_cfgs
 
 
 localrules:
@@ -52,14 +51,47 @@ def family_cmd(family, step):
     )
 
 
+REPORTING = "--report" in sys.argv  # `snakemake --report ...`: the page below, what exists
+
+
+def made(targets):
+    """The targets a report covers: all of them, or when making a report only those that
+    exist (so a report after a partial run shows what exists instead of failing)."""
+    return [t for t in targets if Path(t).exists()] if REPORTING else targets
+
+
+def landing_page():
+    """The report's first page (experiments.landing), written when a report is being made."""
+    if not REPORTING:
+        return os.path.join(workflow.basedir, "report", "workflow.rst")
+    from experiments.landing import landing_rst  # pandas: only when a report is made
+
+    done = {p for p in TARGETS if Path(p).exists()}
+    page = landing_rst(
+        Path(workflow.basedir, "report", "workflow.rst").read_text(),
+        Path("results/claims.csv"),
+        {p for p in done if p.startswith("figures/")},
+        sorted(set(TARGETS) - done),
+    )
+    path = Path(".snakemake", "report", "landing.rst").resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page)
+    return str(path)
+
+
 def caption(family, name):
     """The caption file report/<family>/<name>.rst (absolute: rules files live in packages)."""
     return os.path.join(workflow.basedir, "report", family, f"{name}.rst")
 
 
+def in_report(path, family, name, category):
+    """`path`, marked for the HTML report with the caption report/<family>/<name>.rst."""
+    return report(path, caption=caption(family, name), category=category)
+
+
 def figure(family, name, category):
-    """A family's figure, in the HTML report with its caption report/<family>/<name>.rst."""
-    return report(f"figures/{family}/{name}.png", caption=caption(family, name), category=category)
+    """A family's figure figures/<family>/<name>.png, in the HTML report with its caption."""
+    return in_report(f"figures/{family}/{name}.png", family, name, category)
 
 
 # ---- transition: for families not yet moved into a package (rules/<family>.smk); removed

@@ -1,7 +1,9 @@
-"""Copy the claims table into README.md between its markers (run after the pipeline).
+"""Copy the claims table into README.md between its markers.
 
-`python -m experiments.readme` rewrites the block; tests/test_readme.py fails when the README
-and results/claims.csv disagree, so the README never shows a stale or hand-typed verdict.
+The pipeline's `claims` rule does it in the checkout (a run elsewhere with `--directory`
+leaves the README alone); `python -m experiments.readme` does it by hand from
+results/claims.csv. tests/test_readme.py fails when the README and results/claims.csv
+disagree, so the README never shows a stale or hand-typed verdict.
 """
 
 import re

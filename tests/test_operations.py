@@ -91,7 +91,7 @@ def family_modules() -> list[str]:
     with `cli(STEPS)`), plus flat modules not yet moved into a package."""
     mods = [f"experiments.{p.parent.name}" for p in sorted((ROOT / "experiments").glob("*/__main__.py"))]
     for p in sorted((ROOT / "experiments").glob("*.py")):
-        if re.search(r'if __name__ == "__main__":\s*\n\s*cli\(', p.read_text()):
+        if re.search(r'if __name__ == "__main__":\s*\n\s*cli\([^\n]*\)\s*\Z', p.read_text()):
             mods.append(f"experiments.{p.stem}")
     return mods
 
