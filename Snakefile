@@ -5,12 +5,12 @@ config schema (schema.yaml) and its claims (claims.yaml); this file only ties th
 """
 
 import sys
-from importlib import import_module
 from pathlib import Path
 
 from snakemake.utils import min_version
 
-from experiments.config import check, families, load_config
+from experiments.config import families, load_config
+from experiments.suite import check_config
 
 min_version("9.0")
 
@@ -20,12 +20,7 @@ BASE = Path(workflow.basedir)
 # cost limits before any job is planned
 config.update(load_config(BASE / "config.yaml", dict(config)))
 FAMILIES = families()
-PLANS = {
-    f: import_module(f"experiments.{f}.plan")
-    for f in FAMILIES
-    if (BASE / "experiments" / f / "plan.py").exists()
-}
-check(config, plans=PLANS)
+check_config(config)
 
 
 PY = sys.executable  # the interpreter running Snakemake, never a bare `python`
