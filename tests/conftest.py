@@ -23,11 +23,11 @@ def smk_cmd(wd: Path, *args: str, configfile: Path = QUICK) -> list[str]:
     return [*SMK, "--configfile", str(configfile), "--directory", str(wd), *args]
 
 
-def smk(wd: Path, *args: str, configfile: Path = QUICK, timeout: float = 600) -> subprocess.CompletedProcess:
+def smk(wd: Path, *args: str, configfile: Path = QUICK, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         smk_cmd(wd, *args, configfile=configfile),
         cwd=ROOT,
-        env=ENV,
+        env=ENV if env is None else env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -60,7 +60,7 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 @pytest.fixture(scope="session")
 def quick_run(tmp_path_factory) -> Path:
     """The quick configuration run once with `--cores 2`; several tests read it."""
-    wd = tmp_path_factory.mktemp("quick") / "wd"
+    wd = tmp_path_factory.mktemp("quick") / "quick run"  # a space in the path, as on many laptops
     ok(smk(wd, "--cores", "2"))
     return wd
 
