@@ -4,9 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import activations as act
-from experiments import gradcheck as gc
-from experiments import output_maps as maps
+from experiments.activations import backprop, functions, losses, maps, sparsity
+from experiments.activations.__main__ import STEPS
 from experiments.claims import VERDICTS
 from experiments.io import write_table
 from mlp.activations import ACTIVATIONS, Activation, elementwise_names, simplex_names
@@ -49,19 +48,18 @@ SMALL = {
         "l2s": [0.0, 0.01],
     },
 }
-PARTS = ["claims_functions.csv", "claims_maps.csv", "claims_losses.csv", "claims_backprop.csv"]
 
 
 def test_chain_rule_worked_example_by_hand():
     # t = 2: u = 4, v = 7, r = 28; dr/dt = 2tv + 3u = 28 + 12 = 40 = 9*4 + 2*2
-    row = gc.chain_rule([2.0], 1e-6).iloc[0]
+    row = backprop.chain_rule([2.0], 1e-6).iloc[0]
     assert (row.u, row.v, row.r) == (4.0, 7.0, 28.0)
     assert row.chain_rule == 40.0 and row.closed_form == 40.0
     assert row.finite_difference == pytest.approx(40.0, abs=1e-6)
 
 
 def test_loss_curves_match_the_slide_at_hand_computed_points():
-    c = gc.loss_curves(s_lim=2.0, n=5).set_index(["curve", "s"])["loss"]  # s in {-2, -1, 0, 1, 2}
+    c = losses.loss_curves(s_lim=2.0, n=5).set_index(["curve", "s"])["loss"]  # s in {-2, -1, 0, 1, 2}
     # s = 0: cross-entropy log 2; sparsemax loss (s + 1)^2 / 4 = 1/4; squared on softmax sigmoid(0)^2 = 1/4
     assert c[("cross_entropy (softmax)", 0.0)] == pytest.approx(np.log(2))
     assert c[("sparsemax (sparsemax)", 0.0)] == pytest.approx(0.25)
@@ -97,18 +95,18 @@ def test_simplex_points_support():
 
 def test_bisection_oracle_by_hand():
     # z = (1, 0.5, -1): support {1, 2}, tau = (1 + 0.5 - 1) / 2 = 0.25, p = (0.75, 0.25, 0)
-    np.testing.assert_allclose(maps._sparsemax_bisection(np.array([[1.0, 0.5, -1.0]])), [[0.75, 0.25, 0.0]], atol=1e-14)
+    np.testing.assert_allclose(maps.sparsemax_bisection(np.array([[1.0, 0.5, -1.0]])), [[0.75, 0.25, 0.0]], atol=1e-14)
 
 
 def test_zero_one_differences():
-    zo = gc.zero_one_fd(points=200, classes=3, steps=[1e-1, 1e-3], seed=1)
+    zo = losses.zero_one_fd(points=200, classes=3, steps=[1e-1, 1e-3], seed=1)
     assert (zo["nonzero_fd_with_margin_gt_2step"] == 0).all()
     # at a tie z = (1, 1, 0) moving z1 by +-h flips the decision: |FD| = 1 / (2h)
     np.testing.assert_allclose(zo["max_abs_fd_at_tie"], [5.0, 500.0])
 
 
 def test_relu_sparsity_near_half():
-    sp = act.relu_sparsity([32], ["he"], depth=1, inputs=5, batch=400, seeds=[0, 1])
+    sp = sparsity.relu_sparsity([32], ["he"], depth=1, inputs=5, batch=400, seeds=[0, 1])
     assert sp["units"].iloc[0] == 2 * 400 * 32
     assert abs(sp["fraction_zero"].iloc[0] - 0.5) < 0.05  # zero biases, symmetric weights: P(z <= 0) = 1/2
 
@@ -118,26 +116,26 @@ def test_gradient_check_passes_for_core_and_catches_a_wrong_derivative(monkeypat
     net = Net((2, 3, 2), hidden="tanh", output="softmax", loss="cross_entropy")
     params = init(net, "glorot", [r])
     X, Y = r.standard_normal((4, 2)), np.eye(2)[[0, 1, 1, 0]]
-    assert gc.gradient_check(net, params, X, Y, 0.01, 1e-6)["rel_err"] < 1e-6
+    assert backprop.gradient_check(net, params, X, Y, 0.01, 1e-6)["rel_err"] < 1e-6
     # the same check must fail when tanh's derivative is wrong (1 instead of 1 - tanh^2)
     wrong = Activation(np.tanh, lambda z, h, g: g, lambda z, h: np.ones_like(z))
     monkeypatch.setitem(ACTIVATIONS, "tanh", wrong)
-    assert gc.gradient_check(net, params, X, Y, 0.01, 1e-6)["rel_err"] > 1e-3
+    assert backprop.gradient_check(net, params, X, Y, 0.01, 1e-6)["rel_err"] > 1e-3
 
 
 def test_a_new_activation_adds_rows_and_panels(monkeypatch):
     softplus = Activation(lambda z: np.logaddexp(0, z), None, lambda z, h: 1 / (1 + np.exp(-z)))
     before = elementwise_names()
     monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)  # registered from user code: no other edit
-    deriv = act.derivative_check(1e-5)
+    deriv = functions.derivative_check(1e-5)
     assert list(deriv["activation"]) == sorted([*before, "softplus"])
     assert deriv.set_index("activation").loc["softplus", "max_abs_err_registry"] < 1e-8
-    assert "softplus" in set(act.activation_curves(n=11)["activation"])
-    assert "softplus" in set(act.activation_ranges(10.0, 11)["activation"])
+    assert "softplus" in set(functions.activation_curves(n=11)["activation"])
+    assert "softplus" in set(functions.activation_ranges(10.0, 11)["activation"])
 
 
 def test_gradcheck_table_covers_the_registries():
-    t = gc.gradcheck_table([1], width=2, inputs=2, classes=2, batch=2, l2s=[0.0], step=1e-6, seed=0)
+    t = backprop.gradcheck_table([1], width=2, inputs=2, classes=2, batch=2, l2s=[0.0], step=1e-6, seed=0)
     assert set(t["hidden"]) == set(ACTIVATIONS)
     assert set(zip(t["output"], t["loss"])) == set(pairs())
     assert t["passes"].all()
@@ -148,11 +146,8 @@ def test_gradcheck_table_covers_the_registries():
 
 def test_steps_smoke_and_deterministic(tmp_path):
     res, fig = tmp_path / "r", tmp_path / "f"
-    act.step_functions(SMALL["functions"], res, fig)
-    maps.step_maps(SMALL["maps"], res, fig)
-    gc.step_losses(SMALL["losses"], res, fig)
-    gc.step_backprop(SMALL["backprop"], res, fig)
-    act.step_claims({"parts": PARTS}, res, fig)
+    for step in ["functions", "maps", "losses", "backprop", "claims"]:
+        STEPS[step].run(SMALL.get(step, {}), res, fig)
     claims = pd.read_csv(res / "claims.csv")
     assert set(claims["claim"]) == {"C06", "C07", "C08", "C09", "C16", "C17"}
     assert claims["verdict"].isin(VERDICTS).all()

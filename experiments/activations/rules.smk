@@ -1,6 +1,6 @@
 ACT = "activations"
 ACT_CATEGORY = "2. Activations, losses and backpropagation"
-ACT_PARTS = ["claims_functions.csv", "claims_maps.csv", "claims_losses.csv", "claims_backprop.csv"]
+ACT_PLAN = PLANS[ACT]
 CLAIM_PARTS.append(f"results/{ACT}/claims.csv")
 TARGETS.extend(
     [
@@ -32,8 +32,7 @@ localrules:
 rule activations_functions:
     """C06-C08: ranges and monotonicity on a wide grid, sigma vs tanh, relu zeros at init, g' vs FD."""
     input:
-        CORE,
-        src("experiments/activations.py", "experiments/output_maps.py"),
+        family_src(ACT),
     output:
         f"results/{ACT}/activation_ranges.csv",
         f"results/{ACT}/sigmoid_tanh_identity.csv",
@@ -48,16 +47,15 @@ rule activations_functions:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=block(ACT, "functions", seed=config[ACT]["seed"]),
+        cfg=cfg_json(ACT_PLAN.job_cfg(config[ACT], "functions")),
     shell:
-        legacy_cmd(ACT, "functions", module="activations")
+        family_cmd(ACT, "functions")
 
 
 rule activations_maps:
     """C09: softmax vs sparsemax: exact zeros by logit scale, two classes, the 3-class simplex."""
     input:
-        CORE,
-        src("experiments/activations.py", "experiments/output_maps.py"),
+        family_src(ACT),
     output:
         f"results/{ACT}/map_support.csv",
         f"results/{ACT}/simplex_support.csv",
@@ -71,16 +69,15 @@ rule activations_maps:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=block(ACT, "maps", seed=config[ACT]["seed"]),
+        cfg=cfg_json(ACT_PLAN.job_cfg(config[ACT], "maps")),
     shell:
-        legacy_cmd(ACT, "maps", module="activations")
+        family_cmd(ACT, "maps")
 
 
 rule activations_losses:
     """C16: classification losses vs s = z2 - z1, loss gradients vs FD, the 0/1 loss's FD."""
     input:
-        CORE,
-        src("experiments/gradcheck.py"),
+        family_src(ACT),
     output:
         f"results/{ACT}/loss_gradients.csv",
         f"results/{ACT}/zero_one_fd.csv",
@@ -93,16 +90,15 @@ rule activations_losses:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=block(ACT, "losses", seed=config[ACT]["seed"]),
+        cfg=cfg_json(ACT_PLAN.job_cfg(config[ACT], "losses")),
     shell:
-        legacy_cmd(ACT, "losses", module="gradcheck")
+        family_cmd(ACT, "losses")
 
 
 rule activations_backprop:
     """C17: the lecture's chain-rule example and backprop vs FD for every registry combination."""
     input:
-        CORE,
-        src("experiments/gradcheck.py"),
+        family_src(ACT),
     output:
         f"results/{ACT}/chain_rule.csv",
         f"results/{ACT}/gradcheck.csv",
@@ -115,16 +111,16 @@ rule activations_backprop:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=block(ACT, "backprop", seed=config[ACT]["seed"]),
+        cfg=cfg_json(ACT_PLAN.job_cfg(config[ACT], "backprop")),
     shell:
-        legacy_cmd(ACT, "backprop", module="gradcheck")
+        family_cmd(ACT, "backprop")
 
 
 rule activations_claims:
     """Merge the activations family's claim rows (C06-C09, C16, C17)."""
     input:
-        [f"results/{ACT}/{p}" for p in ACT_PARTS],
-        src("experiments/activations.py"),
+        [f"results/{ACT}/{p}" for p in ACT_PLAN.CLAIM_PARTS],
+        family_src(ACT),
     output:
         f"results/{ACT}/claims.csv",
     log:
@@ -134,6 +130,6 @@ rule activations_claims:
         mem_mb=500,
         runtime=2,
     params:
-        cfg=json.dumps({"parts": ACT_PARTS}),
+        cfg=cfg_json({}),
     shell:
-        legacy_cmd(ACT, "claims", module="activations")
+        family_cmd(ACT, "claims")
