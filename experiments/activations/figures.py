@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.activations.backprop import TOL_REL
-from experiments.plotting import figure
+from experiments.activations.functions import TOL_FD
+from experiments.plotting import color, figure
 
 FORMULA = {
     "linear": "g(z) = z",
@@ -14,6 +15,7 @@ FORMULA = {
     "relu": "g(z) = max(0, z)",
     "sign": "g(z) = sgn z",
 }
+ZERO_ONE = "0/1 loss"
 TRIANGLE = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])  # vertices for classes 1, 2, 3
 
 
@@ -24,8 +26,8 @@ def plot_activations(curves: pd.DataFrame, deriv: pd.DataFrame):
     err = deriv.set_index("activation")["max_abs_err_registry"]
     for ax, name in zip(axes[0], names):
         c = curves[curves["activation"] == name]
-        ax.plot(c["z"], c["g"], color="C0", lw=2, label="g(z)")
-        ax.plot(c["z"], c["dg"], color="C3", lw=1.5, ls="--", label="g'(z)")
+        ax.plot(c["z"], c["g"], color=color(name), lw=2, label="g(z)")
+        ax.plot(c["z"], c["dg"], color=color(name), lw=1.5, ls="--", label="g'(z)")
         ax.axhline(0, color="k", lw=0.6)
         ax.axvline(0, color="k", lw=0.6)
         ax.set(xlabel="pre-activation z", ylim=(-1.6, 2.6), title=f"{name}: {FORMULA.get(name, name)}")
@@ -39,9 +41,10 @@ def plot_activations(curves: pd.DataFrame, deriv: pd.DataFrame):
         )
     axes[0, 0].set_ylabel("g(z), g'(z)")
     axes[0, -1].legend(loc="lower right")
+    n_ok = int((deriv["max_abs_err_registry"] <= TOL_FD).sum())
     fig.suptitle(
-        "Elementwise activations (solid) and their derivatives (dashed); "
-        "each g' matches central finite differences away from z = 0"
+        f"Elementwise activations (solid) and their derivatives (dashed); {n_ok} of {len(deriv)} g' match "
+        f"central finite differences within {TOL_FD:g} away from z = 0"
     )
     return fig
 
@@ -49,8 +52,8 @@ def plot_activations(curves: pd.DataFrame, deriv: pd.DataFrame):
 def plot_two_class(tc: pd.DataFrame):
     fig, axes = figure(1, 1, width=4.6, height=3.2)
     ax = axes[0, 0]
-    for i, (name, c) in enumerate(tc.groupby("map", sort=True)):
-        ax.plot(c["t"], c["p1"], lw=2, color=f"C{i}", label=f"{name}([t, 0])_1")
+    for name, c in tc.groupby("map", sort=True):
+        ax.plot(c["t"], c["p1"], lw=2, color=color(name), label=f"{name}([t, 0])_1")
     ax.axhline(0, color="k", lw=0.6)
     ax.axhline(1, color="k", lw=0.6, ls=":")
     ax.set(
@@ -102,31 +105,33 @@ def plot_simplex(pts: pd.DataFrame):
 
 
 def plot_losses(curves: pd.DataFrame):
-    """The lecture's "Classification Losses" slide, with the derivative in a second panel."""
-    fig, axes = figure(1, 2, width=4.4, height=3.4)
-    for i, (name, c) in enumerate(curves.groupby("curve", sort=False)):
-        style = {"color": "k", "lw": 2} if name == "0/1 loss" else {"color": f"C{i}", "lw": 1.8}
-        if name.startswith("squared"):
-            style["ls"] = ":"
-        if name.startswith("binary"):
-            style.update(ls="--", lw=1.5, zorder=3)
-            name += ",\nequal to cross_entropy on 2 classes"
-        for ax, col in zip(axes[0], ("loss", "dloss_ds")):
-            y = c[col].to_numpy().copy()
-            if name == "0/1 loss":
-                y[np.argmin(np.abs(c["s"].to_numpy()))] = np.nan  # the jump at s = 0: no derivative there
-            ax.plot(c["s"], y, label=name, **style)
-    axes[0, 1].plot([0], [0], "kx", ms=8, label="0/1 loss: jump at s = 0 (no derivative)")
-    axes[0, 0].set(
-        xlabel="s = z2 - z1 (correct class y = 1)",
-        ylabel="loss L(z, y = 1)",
-        ylim=(-0.1, 3.2),
-        title="Classification losses: small for s << 0",
+    """Small multiples of the lecture's "Classification Losses" slide: one panel per loss, the
+    loss (solid) and dL/ds (dashed) in the colour of its output map, the 0/1 loss in grey."""
+    names = [c for c in dict.fromkeys(curves["curve"]) if c != ZERO_ONE]
+    ncols = min(3, len(names))
+    nrows = -(-len(names) // ncols)
+    fig, axes = figure(nrows, ncols, width=3.6, height=2.6, sharex=True, sharey=True)
+    zo = curves[curves["curve"] == ZERO_ONE]
+    jump = np.where(zo["s"].to_numpy() == 0, np.nan, zo["loss"].to_numpy())  # no line across the jump
+    for ax, name in zip(axes.flat, names):
+        c = curves[curves["curve"] == name]
+        ax.plot(zo["s"], jump, color="0.6", lw=2.5, label=ZERO_ONE)
+        ax.plot(c["s"], c["loss"], color=color(c["output"].iloc[0]), lw=2, label="loss L")
+        ax.plot(c["s"], c["dloss_ds"], color=color(c["output"].iloc[0]), lw=1.5, ls="--", label="dL/ds")
+        ax.axhline(0, color="k", lw=0.6)
+        ax.axvline(0, color="k", lw=0.6, ls=":")
+        ax.set(title=name, ylim=(-1.2, 3.2))
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("s = z2 - z1 (correct class y = 1)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("L(z, y = 1) and dL/ds")
+    axes[0, 0].legend(loc="upper left", fontsize=7)
+    fig.suptitle(
+        "Classification losses and their slopes vs s = z2 - z1 with correct class 1; grey: the 0/1 loss "
+        "(slope 0 except at its jump at s = 0)"
     )
-    axes[0, 1].set(
-        xlabel="s = z2 - z1 (correct class y = 1)", ylabel="dL/ds", title="0/1 loss: derivative 0 wherever it exists"
-    )
-    fig.legend(*axes[0, 1].get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=8)
     return fig
 
 
@@ -167,4 +172,51 @@ def plot_gradcheck(gc: pd.DataFrame):
         f"Backprop vs central finite differences: {n_pass} of {len(gc)} checks pass (float64, lambda in "
         f"{{{', '.join(f'{x:g}' for x in sorted(gc['l2'].unique()))}}}; 'abs': zero gradient, absolute error used)"
     )
+    return fig
+
+
+def plot_sparsity(init: pd.DataFrame, trained: pd.DataFrame, summ: pd.DataFrame, threshold: float):
+    """Fraction of relu units exactly 0 per net and hidden layer, at initialisation per (init,
+    bias, width) and after training per dataset (the members that count); median and 95% CI."""
+    panels = [(init, "init", "At initialisation"), (trained, "trained", "After training (converged nets)")]
+    sizes = [max(2, df["group"].nunique()) for df, _, _ in panels]
+    fig, axes = figure(1, 2, width=0.3 * sum(sizes) + 2, height=3.6, gridspec_kw={"width_ratios": sizes})
+    for ax, (df, phase, title) in zip(axes[0], panels):
+        s = summ[summ["phase"] == phase]
+        groups = list(dict.fromkeys(s["group"]))
+        for r in s.itertuples():
+            x = groups.index(r.group) + 0.25 * (r.layer - (s["layer"].max() + 1) / 2)
+            v = df.loc[(df["group"] == r.group) & (df["layer"] == r.layer), "fraction_zero"].to_numpy()
+            dots = color(r.group.split(",")[0])  # the init scheme's or the dataset's colour
+            ax.scatter(x + np.linspace(-0.08, 0.08, len(v)), v, s=9, color=dots, alpha=0.7, lw=0)
+            err = [[r.median_zero - r.zero_lo], [r.zero_hi - r.median_zero]]
+            ax.errorbar(x, r.median_zero, yerr=err, fmt="o", color="k", ms=3.5, capsize=2.5, lw=1)
+        ax.set_xticks(range(len(groups)), [g.replace(", ", "\n") for g in groups], fontsize=7)
+        ax.axhline(threshold, color="k", ls="--", lw=1, label=f"sparse: >= {threshold:g}")
+        ax.axhline(0.5, color="0.5", ls=":", lw=1, label="1/2")
+        ax.set(ylim=(0, 1), title=title)
+    axes[0, 0].set_ylabel("fraction of units exactly 0")
+    axes[0, 1].legend(loc="upper right", fontsize=7)
+    fig.suptitle(
+        "Relu units exactly 0 on an input: a dot per net, layers 1, 2, ... left to right; black: median, 95% CI"
+    )
+    return fig
+
+
+def plot_layer_gradients(lt: pd.DataFrame):
+    """Relative error of grad_h^(l) and grad_z^(l) against FD per hidden layer, every check."""
+    quantities = sorted(lt["quantity"].unique())
+    fig, axes = figure(1, len(quantities), width=3.8, height=3.2, sharey=True)
+    floor = 1e-17
+    for ax, q in zip(axes[0], quantities):
+        g = lt[lt["quantity"] == q]
+        for i, (hidden, gh) in enumerate(g.groupby("hidden")):
+            x = gh["layer"] + 0.08 * (i - g["hidden"].nunique() / 2)
+            ax.scatter(x, gh["rel_err"].fillna(floor).clip(lower=floor), s=10, color=color(hidden), label=hidden)
+        ax.axhline(TOL_REL, color="k", ls="--", lw=1, label=f"tolerance {TOL_REL:g}")
+        ax.set(yscale="log", xlabel="hidden layer l", title=f"{q}^(l): {int(g['passes'].sum())} of {len(g)} pass")
+        ax.set_xticks(sorted(g["layer"].unique()))
+    axes[0, 0].set_ylabel("relative error vs central FD")
+    axes[0, -1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
+    fig.suptitle("Backprop's intermediate gradients vs FD wrt each layer (zero gradients drawn at 1e-17)")
     return fig

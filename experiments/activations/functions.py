@@ -56,6 +56,8 @@ def activation_ranges(z_max: float, n_points: int) -> pd.DataFrame:
         closed = bool(np.all((h >= lo) & (h <= hi))) if name in LECTURE_RANGE else None
         strict_inside = bool(np.all((hi_ > lo) & (hi_ < hi))) if open_ends else None
         at_bound = np.abs(z[(h <= lo) | (h >= hi)]) if name in LECTURE_RANGE else np.array([])
+        # an unbounded end (linear both ways, relu above) must keep growing: g reaches the grid's end
+        unbounded = (h.max() >= z.max() if hi == np.inf else True) and (h.min() <= z.min() if lo == -np.inf else True)
         rows.append(
             {
                 "activation": name,
@@ -67,6 +69,7 @@ def activation_ranges(z_max: float, n_points: int) -> pd.DataFrame:
                 "within_closed_range": closed,
                 "strictly_inside_for_abs_z_le_15": strict_inside,
                 "reaches_bound_from_abs_z": float(at_bound.min()) if at_bound.size else np.nan,
+                "unbounded_ends_reach_z_max": bool(unbounded) if name in LECTURE_RANGE else None,
                 "all_finite": bool(np.isfinite(h).all()),
                 "nondecreasing": bool(np.all(np.diff(h) >= 0)),
                 "strictly_increasing_abs_z_le_15": bool(np.all(np.diff(hi_) > 0)),

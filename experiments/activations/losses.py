@@ -8,15 +8,38 @@ Finite differences are central and in float64.
 import numpy as np
 import pandas as pd
 
+from experiments.activations.maps import sparsemax_bisection
 from mlp.activations import ACTIVATIONS, simplex_names
 from mlp.losses import LOSSES, loss_value_and_grad, pairs
 from mlp.seeding import rng
 
+LECTURE_NAME = {  # the lecture's words for the losses (figure labels)
+    "squared": "squared loss",
+    "cross_entropy": "cross-entropy",
+    "binary_cross_entropy": "binary cross-entropy",
+    "sparsemax": "sparsemax loss",
+}
 LECTURE_GRADIENT = {
     "squared": "dL/df = f - y",
     "cross_entropy": "softmax(z) - onehot(y)",
     "binary_cross_entropy": "sigmoid(z) - y",
     "sparsemax": "sparsemax(z) - onehot(y)",
+}
+
+
+def softmax_formula(z: np.ndarray) -> np.ndarray:
+    """The lecture's softmax exp(z_c) / sum_c' exp(z_c'), written out (shifted by max z)."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# The lecture's gradients at z of the losses fused with their output map, computed here from
+# the formulas (softmax written out, sigmoid by C07's identity, sparsemax by bisection), so
+# that the core's own output maps and gradients are not their own reference
+CLOSED_FORM = {
+    "cross_entropy": lambda z, Y: softmax_formula(z) - Y,
+    "binary_cross_entropy": lambda z, Y: (1 + np.tanh(z / 2)) / 2 - Y,
+    "sparsemax": lambda z, Y: sparsemax_bisection(z) - Y,
 }
 
 
@@ -34,10 +57,23 @@ def value_and_grad(out: str, loss: str, z, Y):
     return loss_value_and_grad(out, loss, z, ACTIVATIONS[out].g(z), Y)
 
 
+def closed_form(out: str, loss: str, z, Y, step: float) -> tuple[np.ndarray, str]:
+    """The gradient at z from a formula independent of the core's gradient code: CLOSED_FORM
+    for a fused loss; J_o(z)^T (f - Y) for the squared loss, with the output map's Jacobian J_o
+    by central differences (not the core's vjp). NaN where no formula is written down."""
+    if LOSSES[loss].output is None:
+        g = ACTIVATIONS[out].g
+        E = step * np.eye(z.shape[-1])  # (C, C): perturb one logit at a time
+        J = (g(z[..., None, :] + E) - g(z[..., None, :] - E)) / (2 * step)  # (B, C_in, C_out)
+        return np.einsum("bkc,bc->bk", J, g(z) - Y), f"J_{out}(z)^T (f - y)"
+    if loss in CLOSED_FORM:
+        return CLOSED_FORM[loss](z, Y), f"{out}(z) - y"
+    return np.full_like(z, np.nan), "none written"
+
+
 def loss_gradients(batch: int, classes: int, step: float, seed: int) -> pd.DataFrame:
     """Per valid pair: the core's gradient at z vs central FD of the core's loss value, and vs
-    the closed form: o(z) - Y for fused losses, J_o(z)^T (f - Y) for the squared loss with
-    J_o by finite differences of the output map (independent of the core's vjp)."""
+    the closed form written out here (`closed_form`)."""
     rows = []
     for out, loss in pairs():
         r = rng(seed, "gradcheck", "loss", out, loss)
@@ -45,16 +81,9 @@ def loss_gradients(batch: int, classes: int, step: float, seed: int) -> pd.DataF
         Y = targets(loss, z.shape, r)
         _, grad = value_and_grad(out, loss, z, Y)
         E = step * np.eye(classes)  # (C, C): perturb one logit at a time
-        zp, zm = z[:, None, :] + E, z[:, None, :] - E  # (B, C, C)
-        fd = (value_and_grad(out, loss, zp, Y[:, None, :])[0] - value_and_grad(out, loss, zm, Y[:, None, :])[0]) / (
-            2 * step
-        )  # (B, C)
-        g = ACTIVATIONS[out].g
-        if LOSSES[loss].output:
-            closed, formula = g(z) - Y, f"{out}(z) - y"
-        else:
-            J = (g(zp) - g(zm)) / (2 * step)  # (B, C_in, C_out): J[b, k, c] = d f_c / d z_k
-            closed, formula = np.einsum("bkc,bc->bk", J, g(z) - Y), f"J_{out}(z)^T (f - y)"
+        zp, zm, Yc = z[:, None, :] + E, z[:, None, :] - E, Y[:, None, :]  # (B, C, C)
+        fd = (value_and_grad(out, loss, zp, Yc)[0] - value_and_grad(out, loss, zm, Yc)[0]) / (2 * step)  # (B, C)
+        closed, formula = closed_form(out, loss, z, Y, step)
         rows.append(
             {
                 "loss": loss,
@@ -110,19 +139,25 @@ def zero_one_fd(points: int, classes: int, steps, seed: int) -> pd.DataFrame:
 
 def loss_curves(s_lim: float = 3.0, n: int = 601) -> pd.DataFrame:
     """Classification losses vs s = z2 - z1 with the correct label y = 1 (the first class),
-    and dL/ds. Simplex maps: z = (0, s), Y = (1, 0). An elementwise output (binary CE with a
-    sigmoid) scores class 1 with the single logit z1 - z2 = -s, Y = 1. The squared loss is drawn
-    on every simplex map, for contrast."""
+    and dL/ds from the core's gradients. Simplex maps: z = (0, s), Y = (1, 0). An elementwise
+    output (binary CE with a sigmoid) scores class 1 with the single logit z1 - z2 = -s, Y = 1.
+    The squared loss is drawn on every simplex map, for contrast; "0/1 loss" is 1[s > 0]."""
     s = np.linspace(-s_lim, s_lim, n)
-    parts = [pd.DataFrame({"curve": "0/1 loss", "s": s, "loss": (s > 0).astype(float), "dloss_ds": 0.0})]
+    zero_one = {"curve": "0/1 loss", "loss_name": "0/1", "output": "argmax", "loss": (s > 0).astype(float)}
+    parts = [pd.DataFrame({**zero_one, "s": s, "dloss_ds": 0.0})]
     for out, loss in pairs():
         if out in simplex_names():
             z, Y, ds = np.column_stack([np.zeros_like(s), s]), np.tile([1.0, 0.0], (n, 1)), np.array([0.0, 1.0])
+            label = f"{LECTURE_NAME.get(loss, loss)} on {out}"
         elif out == LOSSES[loss].output:
             z, Y, ds = -s[:, None], np.ones((n, 1)), np.array([-1.0])
+            label = f"{LECTURE_NAME.get(loss, loss)} on {out}(z1 - z2)"
         else:
             continue  # squared on an elementwise output is regression, not a classification loss
         value, grad = value_and_grad(out, loss, z, Y)
-        label = f"{loss} ({out} of z1 - z2)" if out not in simplex_names() else f"{loss} ({out})"
-        parts.append(pd.DataFrame({"curve": label, "s": s, "loss": value, "dloss_ds": grad @ ds}))
+        parts.append(
+            pd.DataFrame(
+                {"curve": label, "loss_name": loss, "output": out, "s": s, "loss": value, "dloss_ds": grad @ ds}
+            )
+        )
     return pd.concat(parts, ignore_index=True)

@@ -1,6 +1,7 @@
 ACT = "activations"
 ACT_CATEGORY = "2. Activations, losses and backpropagation"
 ACT_PLAN = PLANS[ACT]
+ACT_TRAINED = ACT_PLAN.sparsity_cells(config[ACT])  # dataset -> job parameters
 CLAIM_PARTS.append(f"results/{ACT}/claims.csv")
 TARGETS.extend(
     [
@@ -9,6 +10,8 @@ TARGETS.extend(
             "activation_ranges",
             "sigmoid_tanh_identity",
             "relu_sparsity",
+            "relu_sparsity_trained",
+            "relu_sparsity_summary",
             "derivative_check",
             "map_support",
             "simplex_support",
@@ -16,13 +19,26 @@ TARGETS.extend(
             "zero_one_fd",
             "chain_rule",
             "gradcheck",
+            "layer_gradients",
         ]
     ]
     + [
         f"figures/{ACT}/{f}.png"
-        for f in ["activations", "two_class", "simplex", "losses", "gradcheck"]
+        for f in [
+            "activations",
+            "relu_sparsity",
+            "two_class",
+            "simplex",
+            "losses",
+            "gradcheck",
+            "layer_gradients",
+        ]
     ]
 )
+
+
+wildcard_constraints:
+    act_dataset="|".join(ACT_TRAINED) or "none",
 
 
 localrules:
@@ -30,13 +46,12 @@ localrules:
 
 
 rule activations_functions:
-    """C06-C08: ranges and monotonicity on a wide grid, sigma vs tanh, relu zeros at init, g' vs FD."""
+    """C06-C08: ranges and monotonicity on a wide grid, sigma vs tanh, g' vs FD."""
     input:
         family_src(ACT),
     output:
         f"results/{ACT}/activation_ranges.csv",
         f"results/{ACT}/sigmoid_tanh_identity.csv",
-        f"results/{ACT}/relu_sparsity.csv",
         f"results/{ACT}/derivative_check.csv",
         f"results/{ACT}/claims_functions.csv",
         figure(ACT, "activations", ACT_CATEGORY),
@@ -50,6 +65,47 @@ rule activations_functions:
         cfg=cfg_json(ACT_PLAN.job_cfg(config[ACT], "functions")),
     shell:
         family_cmd(ACT, "functions")
+
+
+rule activations_sparsity_trained:
+    """C06: relu nets trained on one Playground dataset, all seeds as one ensemble: exact zeros."""
+    input:
+        family_src(ACT),
+    output:
+        f"results/{ACT}/relu_sparsity_trained/{{act_dataset}}.csv",
+    log:
+        f"logs/{ACT}/sparsity_trained_{{act_dataset}}.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        cfg=lambda w: cfg_json(ACT_TRAINED[w.act_dataset]),
+    shell:
+        family_cmd(ACT, "sparsity_trained")
+
+
+rule activations_sparsity:
+    """C06: relu zeros at init (zero and nonzero biases) and after training, with intervals."""
+    input:
+        family_src(ACT),
+        expand(f"results/{ACT}/relu_sparsity_trained/{{d}}.csv", d=ACT_TRAINED),
+    output:
+        f"results/{ACT}/relu_sparsity.csv",
+        f"results/{ACT}/relu_sparsity_trained.csv",
+        f"results/{ACT}/relu_sparsity_summary.csv",
+        f"results/{ACT}/claims_sparsity.csv",
+        figure(ACT, "relu_sparsity", ACT_CATEGORY),
+    log:
+        f"logs/{ACT}/sparsity.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        cfg=cfg_json(ACT_PLAN.summary_cfg(config[ACT])[""]),
+    shell:
+        family_cmd(ACT, "sparsity")
 
 
 rule activations_maps:
@@ -96,14 +152,16 @@ rule activations_losses:
 
 
 rule activations_backprop:
-    """C17: the lecture's chain-rule example and backprop vs FD for every registry combination."""
+    """C17: the chain-rule example; backprop vs FD for every parameter and every layer's grad_h, grad_z."""
     input:
         family_src(ACT),
     output:
         f"results/{ACT}/chain_rule.csv",
         f"results/{ACT}/gradcheck.csv",
+        f"results/{ACT}/layer_gradients.csv",
         f"results/{ACT}/claims_backprop.csv",
         figure(ACT, "gradcheck", ACT_CATEGORY),
+        figure(ACT, "layer_gradients", ACT_CATEGORY),
     log:
         f"logs/{ACT}/backprop.log",
     threads: 1
