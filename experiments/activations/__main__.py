@@ -26,7 +26,7 @@ from experiments.activations.functions import (
 )
 from experiments.activations.losses import loss_curves, loss_gradients, zero_one_fd
 from experiments.activations.maps import map_support, simplex_points, simplex_support, two_class
-from experiments.activations.sparsity import converged, init_sparsity, summary, trained_sparsity
+from experiments.activations.sparsity import converged, init_sparsity, init_summary, trained_sparsity, trained_summary
 from experiments.activations.verdicts import (
     row_derivatives,
     row_identity,
@@ -86,7 +86,7 @@ def sparsity(cfg: dict, results: Path, figures: Path) -> None:
     ]
     trained = pd.concat(cells, ignore_index=True)
     counted = converged(trained, cfg["converged_tol"])
-    summ = summary(init, trained, counted)
+    summ = pd.concat([init_summary(init), trained_summary(trained, counted)], ignore_index=True)
     write_table(init, results / "relu_sparsity.csv")
     write_table(trained.assign(counted=counted), results / "relu_sparsity_trained.csv")
     write_table(summ, results / "relu_sparsity_summary.csv")

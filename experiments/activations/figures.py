@@ -50,16 +50,20 @@ def plot_activations(curves: pd.DataFrame, deriv: pd.DataFrame):
 
 
 def plot_two_class(tc: pd.DataFrame):
+    """The first coordinate of every simplex map on [t, 0]; the title says where it is exactly 0 or 1."""
     fig, axes = figure(1, 1, width=4.6, height=3.2)
     ax = axes[0, 0]
+    said = []
     for name, c in tc.groupby("map", sort=True):
         ax.plot(c["t"], c["p1"], lw=2, color=color(name), label=f"{name}([t, 0])_1")
+        exact = c.loc[(c["p1"] == 0) | (c["p1"] == 1), "t"].abs()
+        said.append(f"{name} exactly 0 or 1 for |t| >= {exact.min():g}" if len(exact) else f"{name} inside (0, 1)")
     ax.axhline(0, color="k", lw=0.6)
     ax.axhline(1, color="k", lw=0.6, ls=":")
     ax.set(
         xlabel="logit t of class 1 (class 2 has logit 0)",
         ylabel="probability of class 1",
-        title="Two classes: sparsemax hits exactly 0 and 1 (|t| >= 1);\nsoftmax stays strictly inside (0, 1)",
+        title=f"Two classes on t in [{tc['t'].min():g}, {tc['t'].max():g}]:\n" + "; ".join(said),
     )
     ax.legend(loc="upper left")
     return fig

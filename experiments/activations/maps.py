@@ -30,46 +30,48 @@ def sparsemax_bisection(z: np.ndarray, iters: int = 200) -> np.ndarray:
     return np.maximum(z - (lo + hi) / 2, 0)
 
 
-def map_support(scales, classes: int, samples: int, seed: int) -> pd.DataFrame:
-    """Per simplex map and logit scale: exact zeros, minimum entry, sum error, finiteness.
+def map_row(name: str, z: np.ndarray, scale: float) -> dict:
+    """One simplex map on logits z (N, C): exact zeros, minimum entry, sum error, finiteness;
+    for softmax each exact zero against its exact log-probability z_j - logsumexp(z) (a zero
+    is a float64 underflow iff log p < -744.44, checked outside the gray zone of width GRAY,
+    where CPUs may round either way); for sparsemax the distance to the bisection projection."""
+    p, err = guarded(ACTIVATIONS[name].g, z)
+    zeros = p == 0.0
+    row = {
+        "map": name,
+        "scale": scale,
+        "classes": z.shape[-1],
+        "samples": z.shape[0],
+        "tolerance": TOL_SUM * max(1.0, scale),
+        "fraction_zero": float(zeros.mean()),
+        "samples_with_zero": int(np.any(zeros, axis=-1).sum()),
+        "min_entry": float(p.min()),
+        "max_abs_sum_minus_1": float(np.abs(p.sum(-1) - 1).max()),
+        "all_finite": bool(np.isfinite(p).all()),
+        "min_entry_ge_0": bool(p.min() >= 0),
+        "fp_error_except_underflow": err,
+        "fp_error_all_raise": fp_error(ACTIVATIONS[name].g, z, all="raise"),
+        "zeros_are_underflow": np.nan,
+        "positive_where_representable": np.nan,
+        "entries_in_gray_zone": np.nan,
+        "max_abs_diff_bisection": np.nan,
+    }
+    if name == "softmax":
+        logp = z - logsumexp(z, axis=-1, keepdims=True)  # exact log-probabilities
+        row["zeros_are_underflow"] = bool(np.all(logp[zeros] < LOG_TINY + GRAY))
+        row["positive_where_representable"] = bool(np.all(p[logp >= LOG_TINY + GRAY] > 0))
+        row["entries_in_gray_zone"] = int(np.sum(np.abs(logp - LOG_TINY) < GRAY))
+    if name == "sparsemax":
+        row["max_abs_diff_bisection"] = float(np.abs(p - sparsemax_bisection(z)).max())
+    return row
 
-    Logits z = scale * N(0, I_C). For softmax, every exact zero is compared with its exact
-    log-probability z_j - logsumexp(z): a zero is a float64 underflow iff log p < -744.44
-    (checked outside the gray zone of width GRAY around it, where CPUs may round either way).
-    """
+
+def map_support(scales, classes: int, samples: int, seed: int) -> pd.DataFrame:
+    """`map_row` per simplex map and logit scale, logits z = scale * N(0, I_C)."""
     rows = []
     for scale in scales:
         z = scale * rng(seed, "activations", "map_logits", str(scale)).standard_normal((samples, classes))
-        for name in simplex_names():
-            p, err = guarded(ACTIVATIONS[name].g, z)
-            zeros = p == 0.0
-            row = {
-                "map": name,
-                "scale": scale,
-                "classes": classes,
-                "samples": samples,
-                "tolerance": TOL_SUM * max(1.0, scale),
-                "fraction_zero": float(zeros.mean()),
-                "samples_with_zero": int(np.any(zeros, axis=-1).sum()),
-                "min_entry": float(p.min()),
-                "max_abs_sum_minus_1": float(np.abs(p.sum(-1) - 1).max()),
-                "all_finite": bool(np.isfinite(p).all()),
-                "min_entry_ge_0": bool(p.min() >= 0),
-                "fp_error_except_underflow": err,
-                "fp_error_all_raise": fp_error(ACTIVATIONS[name].g, z, all="raise"),
-                "zeros_are_underflow": np.nan,
-                "positive_where_representable": np.nan,
-                "entries_in_gray_zone": np.nan,
-                "max_abs_diff_bisection": np.nan,
-            }
-            if name == "softmax":
-                logp = z - logsumexp(z, axis=-1, keepdims=True)  # exact log-probabilities
-                row["zeros_are_underflow"] = bool(np.all(logp[zeros] < LOG_TINY + GRAY))
-                row["positive_where_representable"] = bool(np.all(p[logp >= LOG_TINY + GRAY] > 0))
-                row["entries_in_gray_zone"] = int(np.sum(np.abs(logp - LOG_TINY) < GRAY))
-            if name == "sparsemax":
-                row["max_abs_diff_bisection"] = float(np.abs(p - sparsemax_bisection(z)).max())
-            rows.append(row)
+        rows += [map_row(name, z, scale) for name in simplex_names()]
     return pd.DataFrame(rows)
 
 

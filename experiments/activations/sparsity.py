@@ -110,25 +110,22 @@ def converged(trained: pd.DataFrame, tol: float) -> pd.Series:
     return ~trained["diverged"].astype(bool) & (trained["relative_grad_norm"] <= tol)
 
 
-def summary(init: pd.DataFrame, trained: pd.DataFrame, counted: pd.Series) -> pd.DataFrame:
+def init_summary(init: pd.DataFrame) -> pd.DataFrame:
     """Median over seeds (95% interval) of the fraction of units exactly 0 and of dead units,
-    per initialisation (scheme, bias, width, layer) and per trained dataset and layer (members
-    that count only, with the paired change from their own initialisation)."""
+    per initialisation group (scheme, bias, width) and layer."""
+    rows = [
+        {"phase": "init", "group": group, "bias": g["bias"].iloc[0], "layer": layer, "members": len(g), **medians(g)}
+        for (group, layer), g in init.groupby(["group", "layer"], sort=False)
+    ]
+    return pd.DataFrame(rows)
+
+
+def trained_summary(trained: pd.DataFrame, counted: pd.Series) -> pd.DataFrame:
+    """The same per dataset and layer for the members that count, with the paired change from
+    their own initialisation and the largest change over the last 10% of the budget."""
     rows = []
-    for (group, layer), g in init.groupby(["group", "layer"], sort=False):
-        rows.append(
-            {
-                "phase": "init",
-                "group": group,
-                "bias": g["bias"].iloc[0],
-                "layer": layer,
-                "members": len(g),
-                **medians(g),
-            }
-        )
-    ok = trained[counted]
     for (dataset, layer), g in trained.groupby(["dataset", "layer"], sort=False):
-        c = ok[(ok["dataset"] == dataset) & (ok["layer"] == layer)]
+        c = g[counted[g.index]]
         change = stats.paired(c["fraction_zero"], c["fraction_zero_init"]).median_diff if len(c) else None
         last = (c["fraction_zero"] - c["fraction_zero_at_90pct"]).abs()
         rows.append(

@@ -30,14 +30,16 @@ def row_ranges(ranges: pd.DataFrame) -> dict:
             "no FP error": (r["fp_error_except_underflow"] == "") & r["all_finite"],
         }
     )
-    failed = [f"{name} ({', '.join(c for c in ok.columns if not ok.loc[name, c])})" for name in ok.index[~ok.all(1)]]
+    failed = [
+        f"{name} ({', '.join(c for c in ok.columns if not ok.loc[name, c])})" for name in ok.index[~ok.all(axis=1)]
+    ]
     bound = r.loc[
         [LECTURE_RANGE[n][2] and np.isfinite(LECTURE_RANGE[n][1]) for n in r.index], "reaches_bound_from_abs_z"
     ]
     underflow = ", ".join(n for n, e in zip(ranges["activation"], ranges["fp_error_all_raise"]) if e)
     return claims.row(
         "C06",
-        f"on {int(r['n_points'].iloc[0])} points with |z| <= {r['z_max'].iloc[0]:g}: {int(ok.all(1).sum())} of "
+        f"on {int(r['n_points'].iloc[0])} points with |z| <= {r['z_max'].iloc[0]:g}: {int(ok.all(axis=1).sum())} of "
         f"{len(ok)} activations ({', '.join(ok.index)}) meet range, monotonicity and no-FP-error checks; failing: "
         f"{'; '.join(failed) or 'none'}; relu max = {r.loc['relu', 'max']:g} (= z_max: unbounded); float64 rounds "
         "to the open bound from |z| = "
@@ -45,7 +47,7 @@ def row_ranges(ranges: pd.DataFrame) -> dict:
         + f"; underflow raised only by: {underflow or 'none'}",
         f"each: values in the lecture's range (strictly inside open bounds for |z| <= {INNER:g}, unbounded ends reach "
         "+-z_max), non-decreasing and strictly increasing where the lecture says so, no overflow/invalid/divide error",
-        claims.verdict(bool(ok.all(None)), bool(ok.all(1).any())),
+        claims.verdict(bool(ok.to_numpy().all()), bool(ok.all(axis=1).any())),
         "results/activations/activation_ranges.csv; figures/activations/activations.png",
     )
 
