@@ -10,7 +10,7 @@ from experiments.activations.__main__ import STEPS
 from experiments.activations.figures import plot_activations, plot_simplex
 from experiments.claims import VERDICTS
 from experiments.config import load_config
-from experiments.io import write_table
+from experiments.io import TableError, write_table
 from mlp.activations import ACTIVATIONS, Activation, elementwise, elementwise_names, simplex_names
 from mlp.losses import LOSSES, pairs
 
@@ -211,7 +211,7 @@ def test_plan_checks_name_the_key_and_what_is_allowed():
     assert any(m.startswith("config key 'activations.sparsity.init.biases': value [0.1, 0.2]") for m in msgs)
     assert sum("activations.losses.zero_one_steps" in m for m in msgs) == 2  # one distinct step, and > 0.01
     big = {**block, "sparsity": {**block["sparsity"], "trained": {**block["sparsity"]["trained"], "batch": 300}}}
-    assert any("must be <= 250, the training set of circle" in m for m in plan.check(big))
+    assert any("value 300 is not allowed: must divide 250, the training set of circle" in m for m in plan.check(big))
     costs = plan.cost(block)
     assert {c.job for c in costs} >= {"activations_functions", "activations_backprop", "activations_sparsity"}
     assert all(c.memory_gb > 0 and c.model_steps >= 0 for c in costs)
@@ -225,6 +225,13 @@ def test_steps_smoke_and_deterministic(tmp_path):
     assert (claims["verdict"] == "reproduced").all(), claims[["claim", "measured", "verdict"]].to_string()
     for name in ["activations", "relu_sparsity", "two_class", "simplex", "losses", "gradcheck", "layer_gradients"]:
         assert (tmp_path / "f" / f"{name}.png").stat().st_size > 10_000
+    # a truncated cell table stops the summary with the file's name
+    cell = tmp_path / "r" / "relu_sparsity_trained" / "circle.csv"
+    full = cell.read_bytes()
+    cell.write_text("\n".join(cell.read_text().splitlines()[:-2]) + "\n")
+    with pytest.raises(TableError, match="circle.csv: 18 rows, the configuration implies 20"):
+        STEPS["sparsity"].run(STEPS["sparsity"].cells(SMALL)[""], tmp_path / "r", tmp_path / "f")
+    cell.write_bytes(full)
     # same parameters, same table: every draw is derived from the seed
     cfg = STEPS["sparsity_trained"].cells(SMALL)["circle"]
     write_table(sparsity.trained_sparsity(cfg), tmp_path / "again.csv")

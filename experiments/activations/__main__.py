@@ -63,7 +63,8 @@ def sparsity_trained(cfg: dict, results: Path, figures: Path) -> None:
     write_table(trained_sparsity(cfg), results / "relu_sparsity_trained" / f"{cfg['dataset']}.csv")
 
 
-TRAINED_COLUMNS = ["dataset", "group", "seed", "layer", "fraction_zero", "fraction_zero_init", "relative_grad_norm"]
+TRAINED_COLUMNS = ["dataset", "group", "seed", "layer", "fraction_zero_init", "fraction_zero_at_90pct", "fraction_zero"]
+TRAINED_COLUMNS += ["fraction_dead", "relative_grad_norm", "diverged"]
 
 
 def sparsity(cfg: dict, results: Path, figures: Path) -> None:
@@ -80,8 +81,14 @@ def sparsity(cfg: dict, results: Path, figures: Path) -> None:
         range(cfg["seed"], cfg["seed"] + i["seeds"]),
     )
     seeds = list(range(cfg["seed"], cfg["seed"] + cfg["seeds"]))
+    layers = len(cfg["hidden"])
     cells = [
-        read_table(results / "relu_sparsity_trained" / f"{d}.csv", TRAINED_COLUMNS, values={"seed": seeds})
+        read_table(
+            results / "relu_sparsity_trained" / f"{d}.csv",
+            TRAINED_COLUMNS,
+            rows=len(seeds) * layers,
+            values={"dataset": [d], "seed": seeds, "layer": range(1, layers + 1)},
+        )
         for d in cfg["datasets"]
     ]
     trained = pd.concat(cells, ignore_index=True)

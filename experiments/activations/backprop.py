@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.activations.losses import targets
+from experiments.progress import progress
 from mlp.activations import ACTIVATIONS
 from mlp.losses import pairs
 from mlp.network import Net, forward, init, objective
@@ -110,7 +111,7 @@ def layer_gradients(net: Net, params, X, Y, step: float) -> list[dict]:
 def check_nets(depths, width: int, inputs: int, classes: int, batch: int, seed: int):
     """Every hidden activation x every valid (output, loss) pair x depth (registries read now):
     yields (keys, net, params, X, Y) with Glorot weights, biases ~ 0.1 N(0, 1) and random data."""
-    for hidden in sorted(ACTIVATIONS):
+    for hidden in progress(sorted(ACTIVATIONS), "backprop checks: hidden activations"):
         for out, loss in pairs():
             for depth in depths:
                 r = rng(seed, "gradcheck", hidden, out, loss, depth)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from experiments.activations.backprop import TOL_REL
 from experiments.activations.functions import TOL_FD
-from experiments.plotting import color, figure
+from experiments.plotting import OKABE_ITO, color, figure
 
 FORMULA = {
     "linear": "g(z) = z",
@@ -182,7 +182,10 @@ def plot_gradcheck(gc: pd.DataFrame):
 def plot_sparsity(init: pd.DataFrame, trained: pd.DataFrame, summ: pd.DataFrame, threshold: float):
     """Fraction of relu units exactly 0 per net and hidden layer, at initialisation per (init,
     bias, width) and after training per dataset (the members that count); median and 95% CI."""
-    panels = [(init, "init", "At initialisation"), (trained, "trained", "After training (converged nets)")]
+    panels = [
+        (init, "init", "At initialisation (grey: b = 0, blue: b != 0)"),
+        (trained, "trained", "After training (converged nets)"),
+    ]
     sizes = [max(2, df["group"].nunique()) for df, _, _ in panels]
     fig, axes = figure(1, 2, width=0.3 * sum(sizes) + 2, height=3.6, gridspec_kw={"width_ratios": sizes})
     for ax, (df, phase, title) in zip(axes[0], panels):
@@ -191,7 +194,7 @@ def plot_sparsity(init: pd.DataFrame, trained: pd.DataFrame, summ: pd.DataFrame,
         for r in s.itertuples():
             x = groups.index(r.group) + 0.25 * (r.layer - (s["layer"].max() + 1) / 2)
             v = df.loc[(df["group"] == r.group) & (df["layer"] == r.layer), "fraction_zero"].to_numpy()
-            dots = color(r.group.split(",")[0])  # the init scheme's or the dataset's colour
+            dots = color(r.group) if phase == "trained" else "0.55" if r.bias == 0 else OKABE_ITO[0]  # init: by bias
             ax.scatter(x + np.linspace(-0.08, 0.08, len(v)), v, s=9, color=dots, alpha=0.7, lw=0)
             err = [[r.median_zero - r.zero_lo], [r.zero_hi - r.median_zero]]
             ax.errorbar(x, r.median_zero, yerr=err, fmt="o", color="k", ms=3.5, capsize=2.5, lw=1)

@@ -41,7 +41,8 @@ def summary_cfg(block: dict) -> dict[str, dict]:
         return {"": {}}
     s = block["sparsity"]
     knobs = {k: s[k] for k in ("threshold", "converged_tol", "init")}
-    return {"": {**knobs, "datasets": s["trained"]["datasets"], "seeds": s["trained"]["seeds"], "seed": block["seed"]}}
+    cells = {k: s["trained"][k] for k in ("datasets", "seeds", "hidden")}  # what the cells' tables hold
+    return {"": {**knobs, **cells, "seed": block["seed"]}}
 
 
 def _bad(key: str, value, allowed: str) -> str:
@@ -57,8 +58,9 @@ def check(block: dict) -> list[str]:
     trained = block["sparsity"]["trained"]
     for d in trained["datasets"]:
         n = TRAIN_SIZE.get(d, TRAIN_SIZE_CLASSIFY)
-        if trained["batch"] > n:
-            out.append(_bad("sparsity.trained.batch", trained["batch"], f"must be <= {n}, the training set of {d}"))
+        if n % trained["batch"]:
+            why = f"must divide {n}, the training set of {d} (so the two training segments equal one run)"
+            out.append(_bad("sparsity.trained.batch", trained["batch"], why))
     steps = block["losses"]["zero_one_steps"]
     if len(set(steps)) < 2:
         out.append(_bad("losses.zero_one_steps", steps, "needs >= 2 distinct steps (|FD| at a tie must grow)"))

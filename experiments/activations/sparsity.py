@@ -84,7 +84,7 @@ def trained_sparsity(cfg: dict) -> pd.DataFrame:
     done = 0
     for until in progress([epochs - epochs // 10, epochs], f"sparsity {dataset}: training segments"):
         res = train(net, params, data, lr=cfg["lr"], batch_size=cfg["batch"], epochs=until - done, eval_epochs=[])
-        params, done = res.params, until  # fixed order and whole batches: two segments = one run
+        params, done = res.params, until  # fixed order, batch divides N (plan.check): = one run
         zeros.append(zero_fractions(net, params, data.X_test)[0])
     dead = zero_fractions(net, params, data.X_test)[1]
     grad = relative_grad_norm(net, params, start, data)
