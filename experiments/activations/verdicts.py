@@ -142,8 +142,10 @@ def rows_maps(support: pd.DataFrame) -> list[dict]:
     sm, sp = support[support["map"] == "softmax"], support[support["map"] == "sparsemax"]
     sums = support["max_abs_sum_minus_1"] <= support["tolerance"]
     fp = (support["fp_error_except_underflow"] == "") & support["all_finite"]
-    sm_ok = sm["zeros_are_underflow"].astype(bool) & sm["positive_where_representable"].astype(bool)
-    sm_ok = bool((sm_ok & sums[sm.index] & fp[sm.index]).all()) and len(sm) > 0
+    underflow_only = bool(
+        (sm["zeros_are_underflow"].astype(bool) & sm["positive_where_representable"].astype(bool)).all()
+    )
+    sm_ok = len(sm) > 0 and underflow_only and bool((sums[sm.index] & fp[sm.index]).all())
     sp_proj = (sp["max_abs_diff_bisection"] <= sp["tolerance"]) & sp["min_entry_ge_0"] & sums[sp.index] & fp[sp.index]
     zeros = [fraction(int(k), int(n)) for k, n in zip(sp["samples_with_zero"], sp["samples"])]
     sp_ok = bool(len(sp)) and bool(sp_proj.all()) and any(z.lo > 0 for z in zeros)
@@ -154,7 +156,7 @@ def rows_maps(support: pd.DataFrame) -> list[dict]:
             "C09",
             f"softmax: min entry > 0 at scales {', '.join(pos) or 'none'}; at every scale each exact zero has exact "
             f"log p < {LOG_TINY:.1f} (float64 underflow) and every entry with log p >= {LOG_TINY + GRAY:.1f} is > 0 "
-            f"= {bool(sm['zeros_are_underflow'].astype(bool).all() and sm['positive_where_representable'].astype(bool).all())} "
+            f"= {underflow_only} "
             f"({int(sm['entries_in_gray_zone'].sum())} entries within {GRAY:g} of the underflow limit); max |sum - 1| = "
             f"{sm['max_abs_sum_minus_1'].max():.2g}; finite, no overflow/invalid up to scale {sm['scale'].max():g} = {bool(fp[sm.index].all())}",
             f"> 0 wherever float64 can represent it, sums to 1 within {TOL_SUM:.2g} x max(1, scale), finite",
