@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import logic, logic_trained
+from experiments.logic import __main__ as steps
+from experiments.logic import exact, trained, verdicts
 from mlp.boolean import function_outputs, truth_table_inputs
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -34,14 +35,14 @@ FORMULAS = {
 
 def test_names_of_the_16_functions_match_their_truth_tables():
     X = truth_table_inputs(2) > 0
-    assert sorted(logic.NAMES_2.values()) == sorted(FORMULAS)
-    for index, name in logic.NAMES_2.items():
+    assert sorted(exact.NAMES_2.values()) == sorted(FORMULAS)
+    for index, name in exact.NAMES_2.items():
         expected = [FORMULAS[name](a, b) for a, b in X]
         np.testing.assert_array_equal(function_outputs(index, 2) > 0, expected, err_msg=name)
 
 
 def test_certificates_2():
-    certs = logic.certificates_2().set_index("name")
+    certs = exact.certificates_2().set_index("name")
     assert certs["separable"].sum() == 14
     assert certs.loc["AND", "separable"] and certs.loc["OR", "separable"]
     assert not certs.loc["XOR", "separable"] and not certs.loc["XNOR", "separable"]
@@ -57,7 +58,7 @@ def test_certificates_2():
 
 
 def test_threshold_counts_match_oeis_and_enumeration():
-    counts = logic.threshold_counts([1, 2, 3], enumerate_max_n=2)
+    counts = exact.threshold_counts([1, 2, 3], enumerate_max_n=2)
     # OEIS A000609 (threshold functions of n or fewer variables): 4, 14, 104 for n = 1, 2, 3
     assert counts["count"].tolist() == [4, 14, 104]
     assert counts["matches_oeis"].all()
@@ -68,14 +69,14 @@ def test_threshold_counts_match_oeis_and_enumeration():
 
 
 def test_best_linear_on_xor_is_3_of_4():
-    best = logic.best_linear().set_index("function")
+    best = exact.best_linear().set_index("function")
     assert best.loc["XOR", "best_correct"] == 3 and best.loc["XNOR", "best_correct"] == 3
     assert best.loc["AND", "best_correct"] == 4
     assert (best["correct_by_w_b"] == best["best_correct"]).all()
 
 
 def test_parity_needs_order_n():
-    par = logic.parity_order([2, 3])
+    par = exact.parity_order([2, 3])
     assert len(par) == 2 + 3
     assert (par["separable"] == (par["k"] == par["n"])).all()
     # every product of fewer than n inputs sums to 0 against parity over the cube
@@ -84,43 +85,43 @@ def test_parity_needs_order_n():
 
 def test_wilson_interval_by_hand():
     # k = 0: lower 0, upper z^2 / (n + z^2) = 3.8415 / 203.8415 with z = 1.95996
-    low, high = logic_trained.wilson_interval(0, 200)
+    low, high = trained.wilson_interval(0, 200)
     assert low == 0 and high == pytest.approx(1.959964**2 / (200 + 1.959964**2), rel=1e-5)
-    low, high = logic_trained.wilson_interval(200, 200)
+    low, high = trained.wilson_interval(200, 200)
     assert high == 1 and low == pytest.approx(200 / (200 + 1.959964**2), rel=1e-5)
-    low, high = logic_trained.wilson_interval(5, 10)  # symmetric about 1/2
+    low, high = trained.wilson_interval(5, 10)  # symmetric about 1/2
     assert low + high == pytest.approx(1.0)
     for n in range(1, 60):  # the interval contains k / n even at k = 0 and k = n (no round-off outside)
         for k in (0, n):
-            low, high = logic_trained.wilson_interval(k, n)
+            low, high = trained.wilson_interval(k, n)
             assert low <= k / n <= high
 
 
 def test_collapse_affine_by_hand():
     # h = [1, 2] x + 1, f = 3 h - 1 = [3, 6] x + 2
     params = [(np.array([[1.0, 2.0]]), np.array([1.0])), (np.array([[3.0]]), np.array([-1.0]))]
-    W, b = logic_trained.collapse_affine(params)
+    W, b = trained.collapse_affine(params)
     np.testing.assert_array_equal(W, [[3.0, 6.0]])
     np.testing.assert_array_equal(b, [2.0])
 
 
 def test_linear_composition_is_round_off():
-    comp = logic_trained.linear_composition([1, 3], width=4, n_seeds=3, n_points=7)
+    comp = trained.linear_composition([1, 3], width=4, n_seeds=3, n_points=7)
     assert (comp["relative"] < 1e-13).all()
 
 
 def test_neuron_runs_and_summary():
-    runs = logic_trained.neuron_runs(range(5), TINY["neuron"])
+    runs = trained.neuron_runs(range(5), TINY["neuron"])
     assert len(runs) == 3 * 5 and runs["correct"].between(0, 4).all()
-    summary = logic_trained.neuron_summary(runs, logic.certificates_2()).set_index("function")
+    summary = trained.neuron_summary(runs, exact.certificates_2()).set_index("function")
     assert summary.loc["AND", "all_4"] == 5 and summary.loc["OR", "all_4"] == 5
     assert summary.loc["XOR", "max_correct"] <= 3
     assert not summary.loc["XOR", "lp_separable"]
 
 
 def test_xor_cell_width_one_never_succeeds_and_is_deterministic():
-    a = logic_trained.mlp_xor_cell("tanh", [1, 2], range(6), TRAIN)
-    b = logic_trained.mlp_xor_cell("tanh", [1, 2], range(6), TRAIN)
+    a = trained.mlp_xor_cell("tanh", [1, 2], range(6), TRAIN)
+    b = trained.mlp_xor_cell("tanh", [1, 2], range(6), TRAIN)
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 12 and not a.loc[a["width"] == 1, "success"].any()
     assert (a.loc[a["width"] == 1, "correct"] <= 3).all()
@@ -133,34 +134,36 @@ def _rates(successes):
                       "correct_half": 0, "success": np.arange(100) < k, "diverged": False})
         for w, k in zip([1, 2, 8], successes)
     )  # fmt: skip
-    return logic_trained.success_rates(runs)
+    return trained.success_rates(runs)
 
 
 def test_success_rates_and_c03_verdict():
     rates = _rates([0, 60, 99])
     assert rates["rate"].tolist() == [0.0, 0.6, 0.99]
     assert (rates["ci_low"] <= rates["rate"]).all() and (rates["rate"] <= rates["ci_high"]).all()
-    assert logic_trained.claims_xor(rates)["verdict"].item() == "reproduced"
-    assert logic_trained.claims_xor(_rates([3, 60, 99]))["verdict"].item() == "partly"  # width 1 solved XOR
-    assert logic_trained.claims_xor(_rates([0, 90, 40]))["verdict"].item() == "partly"  # widest below 90%, falls
-    assert logic_trained.claims_xor(_rates([0, 0, 0]))["verdict"].item() == "not reproduced"
+    assert verdicts.claims_xor(rates)["verdict"].item() == "reproduced"
+    assert verdicts.claims_xor(_rates([3, 60, 99]))["verdict"].item() == "partly"  # width 1 solved XOR
+    assert verdicts.claims_xor(_rates([0, 90, 40]))["verdict"].item() == "partly"  # widest below 90%, falls
+    assert verdicts.claims_xor(_rates([0, 0, 0]))["verdict"].item() == "not reproduced"
 
 
 def test_c05_verdict_fails_when_a_linear_net_solves_xor():
-    comp = logic_trained.linear_composition([1], width=2, n_seeds=1, n_points=3)
+    comp = trained.linear_composition([1], width=2, n_seeds=1, n_points=3)
     lin = pd.DataFrame([{"hidden_layers": 2, "seeds": 10, "max_correct": 4, "diverged": 0}])
-    assert logic_trained.claims_linear(comp, lin)["verdict"].item() == "partly"
+    assert verdicts.claims_linear(comp, lin)["verdict"].item() == "partly"
+
+
+def run_step(name, block, results, figures):
+    """A step of the family on every cell of `block`, as the CLI runs it without --cfg."""
+    step = steps.STEPS[name]
+    for cfg in step.cells(block).values():
+        step.run(cfg, results, figures)
 
 
 def test_steps_smoke(tmp_path):
     results, figures = tmp_path / "results", tmp_path / "figures"
-    logic.exact(TINY, results, figures)
-    logic_trained.neuron(TINY, results, figures)
-    for act in TINY["xor_mlp"]["activations"]:
-        logic_trained.xor_cell({**TINY, "activation": act}, results, figures)
-    logic_trained.xor_summary(TINY, results, figures)
-    logic_trained.linear(TINY, results, figures)
-    logic.merge_claims(TINY, results, figures)
+    for name in steps.STEPS:  # in dependency order
+        run_step(name, TINY, results, figures)
     table = pd.read_csv(results / "claims.csv", keep_default_na=False)
     assert sorted(set(table["claim"])) == ["C02", "C03", "C04", "C05"]
     assert table.set_index("claim").loc["C04", "verdict"] == "reproduced"
@@ -170,5 +173,5 @@ def test_steps_smoke(tmp_path):
     assert rates["activation"].tolist() == ["tanh", "tanh", "relu", "relu"]  # config order
     # same parameters, same tables
     before = (results / "xor_mlp_tanh.csv").read_bytes()
-    logic_trained.xor_cell({**TINY, "activation": "tanh"}, results, figures)
+    run_step("xor_cell", TINY, results, figures)
     assert (results / "xor_mlp_tanh.csv").read_bytes() == before
