@@ -1,19 +1,17 @@
-"""Exact results by linear programming (`mlp.threshold`; claims C02, C04).
-
-Separability certificates for the 16 functions of 2 inputs, the number of threshold functions
-of n inputs against OEIS A000609, the best linear accuracy on XOR, and Minsky-Papert locality
-for n-bit parity. Inputs are +-1 (the lecture's encoding, `mlp.boolean`).
+"""What one threshold unit computes, decided exactly by linear programming (`mlp.threshold`;
+claim C02): separability certificates for the 16 functions of 2 inputs, the number of threshold
+functions of n inputs against OEIS A000609, and the best linear accuracy on XOR.
+Inputs are +-1 (the lecture's encoding, `mlp.boolean`).
 """
 
 import numpy as np
 import pandas as pd
 
+from experiments.progress import progress
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
 from mlp.threshold import (
     best_linear_accuracy,
     count_threshold_functions,
-    monomial_features,
-    parity_labels,
     separate,
 )
 
@@ -69,7 +67,7 @@ def threshold_counts(ns, enumerate_max_n: int) -> pd.DataFrame:
     (What the count costs is measured in benchmarks/, not here.)
     """
     rows = []
-    for n in ns:
+    for n in progress(ns, "threshold counts: n"):
         c = count_threshold_functions(n)
         row = {
             "n": n,
@@ -109,32 +107,4 @@ def best_linear() -> pd.DataFrame:
                 "correct_by_w_b": int(np.sum(y * (X @ acc.w + acc.b) > 0)),
             }
         )
-    return pd.DataFrame(rows)
-
-
-def parity_order(ns) -> pd.DataFrame:
-    """n-bit parity vs a threshold over all products of at most k inputs, k = 1..n (LP).
-
-    `uniform_residual` = max_S |mean_i y_i prod_{i in S} x_i| over the features and the
-    constant: 0 means the uniform weights 1/2^n are themselves a Farkas witness (parity is
-    orthogonal to every product of fewer than n inputs).
-    """
-    rows = []
-    for n in ns:
-        X, y = truth_table_inputs(n), parity_labels(n)
-        for k in range(1, n + 1):
-            Phi = monomial_features(X, k)  # (2^n, sum_{j<=k} C(n, j))
-            cert = separate(Phi, y)
-            A = np.column_stack([Phi, np.ones(len(y))])
-            rows.append(
-                {
-                    "n": n,
-                    "k": k,
-                    "features": Phi.shape[1],
-                    "separable": cert.separable,
-                    "expected": k == n,
-                    "uniform_residual": np.abs(y @ A).max() / len(y),
-                    "margin": np.min(y * (Phi @ cert.w + cert.b)) if cert.separable else np.nan,
-                }
-            )
     return pd.DataFrame(rows)

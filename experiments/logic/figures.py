@@ -3,10 +3,9 @@ boundaries of one neuron vs an MLP, and XOR success vs hidden width."""
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LinearSegmentedColormap
 
-from experiments.logic.trained import SIGMOID_NET, TRAINED_FUNCTIONS, train_functions
-from experiments.plotting import PM_COLORS, figure
+from experiments.logic.trained import POINTS, SIGMOID_NET, TRAINED_FUNCTIONS, train_functions
+from experiments.plotting import PM_COLORS, color, figure
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
 from mlp.network import Net, forward
 
@@ -37,7 +36,7 @@ def plot_certificates(certs: pd.DataFrame, counts: pd.DataFrame):
             cert = "Farkas: hulls meet at x"
         ax.scatter(X[:, 0], X[:, 1], s=50, c=[PM_COLORS[float(v)] for v in y], edgecolor="k", zorder=3)
         ax.set(xlim=(-1.6, 1.6), ylim=(-1.6, 1.6), aspect="equal", xticks=[-1, 1], yticks=[-1, 1])
-        ax.set_title(f"{r.name}\n{cert}", fontsize=8, color="k" if r.separable else "firebrick")
+        ax.set_title(f"{r.name}\n{cert}", fontsize=8)
     for ax in axes[-1]:
         ax.set_xlabel("x1")
     for ax in axes[:, 0]:
@@ -52,7 +51,24 @@ def plot_certificates(certs: pd.DataFrame, counts: pd.DataFrame):
 
 
 GRID = np.linspace(-1.6, 1.6, 161)
-PROB_CMAP = LinearSegmentedColormap.from_list("p", [PM_COLORS[-1.0], "white", PM_COLORS[1.0]])  # 0 -> 1
+
+
+def method(batch_size: int) -> str:
+    return "full-batch GD" if batch_size == POINTS else f"SGD, batch {batch_size}"
+
+
+LEVELS = np.linspace(0, 1, 11)  # shading bands of f(x)
+
+
+def _ramp(n: int) -> list[str]:
+    """n colours from label 0 (orange) through white to label 1 (blue), as hex."""
+    ends = [np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], float) for c in (PM_COLORS[-1.0], PM_COLORS[1.0])]
+    white = np.full(3, 255.0)
+    out = []
+    for t in np.linspace(0, 1, n):
+        rgb = ends[0] + (white - ends[0]) * 2 * t if t <= 0.5 else white + (ends[1] - white) * (2 * t - 1)
+        out.append("#" + "".join(f"{round(v):02x}" for v in rgb))
+    return out
 
 
 def _boundary_panel(ax, net, params, member: int, name: str, title: str):
@@ -60,7 +76,7 @@ def _boundary_panel(ax, net, params, member: int, name: str, title: str):
     P = np.column_stack([x1.ravel(), x2.ravel()])
     p = forward(net, [(W[member : member + 1], b[member : member + 1]) for W, b in params], P)[0][0, :, 0]
     p = p.reshape(x1.shape)
-    ax.contourf(x1, x2, p, levels=np.linspace(0, 1, 11), cmap=PROB_CMAP, vmin=0, vmax=1, alpha=0.5)
+    ax.contourf(x1, x2, p, levels=LEVELS, colors=_ramp(len(LEVELS) - 1), alpha=0.5)
     ax.contour(x1, x2, p, levels=[0.5], colors="k", linewidths=1.5)
     X, y = truth_table_inputs(2), function_outputs(NAMED_2[name], 2)
     ax.scatter(X[:, 0], X[:, 1], s=110, c=[PM_COLORS[float(v)] for v in y], edgecolor="k", zorder=3)
@@ -68,41 +84,43 @@ def _boundary_panel(ax, net, params, member: int, name: str, title: str):
 
 
 def plot_decision_boundaries(seed: int, cfg_neuron: dict, cfg_mlp: dict, activation: str, width: int):
-    """3 x 2 grid: rows AND, OR, XOR; columns one sigmoid neuron vs an MLP (first seed of each)."""
+    """3 x 2 grid: rows AND, OR, XOR; columns one sigmoid neuron vs an MLP (one seed each)."""
     fig, axes = figure(3, 2, width=3.3, height=3.0)
-    for col, (net, cfg, key, label) in enumerate(
-        [
-            (Net((2, 1), **SIGMOID_NET), cfg_neuron, "neuron", "one neuron"),
-            (Net((2, width, 1), hidden=activation, **SIGMOID_NET), cfg_mlp, "boundary", f"MLP ({width} {activation})"),
-        ]
-    ):
-        params, correct, _, _ = train_functions(net, TRAINED_FUNCTIONS, [seed], key, cfg)
+    nets = [
+        (Net((2, 1), **SIGMOID_NET), cfg_neuron, "neuron", "one neuron"),
+        (Net((2, width, 1), hidden=activation, **SIGMOID_NET), cfg_mlp, "boundary", f"MLP, {width} {activation} units"),
+    ]
+    right = {}
+    for col, (net, cfg, key, label) in enumerate(nets):
+        params, runs = train_functions(net, TRAINED_FUNCTIONS, [seed], key, cfg)
         for row, name in enumerate(TRAINED_FUNCTIONS):
-            _boundary_panel(axes[row, col], net, params, row, name, f"{name}, {label}: {correct[row]}/4 correct")
+            right[label, name] = int(runs["correct"].iloc[row])
+            _boundary_panel(axes[row, col], net, params, row, name, f"{name}, {label}: {right[label, name]}/4 right")
     axes[0, 1].scatter([], [], s=60, c=PM_COLORS[1.0], edgecolor="k", label="target 1")
     axes[0, 1].scatter([], [], s=60, c=PM_COLORS[-1.0], edgecolor="k", label="target 0")
     axes[0, 1].plot([], [], "k", label="f(x) = 1/2")
     axes[0, 1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    counts = [", ".join(f"{f} {right[label, f]}/4" for f in TRAINED_FUNCTIONS) for *_, label in nets]
     fig.suptitle(
-        "One neuron draws one straight line (AND, OR solved, XOR not); an MLP bends around XOR\n"
+        f"Decision boundaries after training (seed {seed}): one neuron {counts[0]}; MLP {counts[1]}\n"
         "shading: output f(x) = p(y = 1 | x), from 0 (orange) to 1 (blue)"
     )
     return fig
 
 
 def plot_neuron_accuracy(runs: pd.DataFrame):
-    """How many of the seeds reach 0..4 correct points, per function."""
+    """How many of the seeds end with 0..4 points decided right, per function."""
     fig, axes = figure(1, 1, width=5.5, height=3.2)
     ax = axes[0, 0]
     seeds = runs.groupby("function").size().iloc[0]
     for i, name in enumerate(TRAINED_FUNCTIONS):
         c = runs.loc[runs["function"] == name, "correct"].value_counts().reindex(range(5), fill_value=0)
-        ax.bar(np.arange(5) + (i - 1) * 0.27, c.to_numpy(), width=0.27, label=name)
+        ax.bar(np.arange(5) + (i - 1) * 0.27, c.to_numpy(), width=0.27, label=name, color=color(name))
     all_4 = {f: int((runs.loc[runs["function"] == f, "correct"] == 4).sum()) for f in TRAINED_FUNCTIONS}
     xor_max = int(runs.loc[runs["function"] == "XOR", "correct"].max())
     ax.set(
         xticks=range(5),
-        xlabel="points of the truth table classified correctly (of 4)",
+        xlabel="points of the truth table decided right (of 4)",
         ylabel=f"seeds (of {seeds})",
         title=f"Logistic regression: 4/4 on AND for {all_4['AND']}/{seeds} seeds, on OR for {all_4['OR']}/{seeds};"
         f" XOR at most {xor_max}/4",
@@ -111,36 +129,50 @@ def plot_neuron_accuracy(runs: pd.DataFrame):
     return fig
 
 
-def plot_xor_success(rates: pd.DataFrame, cfg: dict):
-    """Success rate vs hidden width, one line per activation, with Wilson 95% intervals."""
-    fig, axes = figure(1, 1, width=5.5, height=3.6)
-    ax = axes[0, 0]
+def plot_xor_success(rates: pd.DataFrame, cfg: dict, tol: float):
+    """Left: success rate over all seeds vs hidden width, one line per activation, at the end
+    (exact 95% intervals) and at half the epochs (open markers, dotted): equal rates mean the
+    outcome had settled. Right: the share of seeds still moving at the end of the budget
+    (loss still changing and not every point right)."""
+    fig, axes = figure(1, 2, width=4.6, height=3.6)
+    left, right = axes[0]
+    widths = sorted(rates["width"].unique())
     for i, (act, g) in enumerate(rates.groupby("activation", sort=False)):
         g = g.sort_values("width")
-        x = g["width"] * (1 + 0.03 * (i - 1))  # small offset so the intervals do not overlap
-        ax.errorbar(
-            x, g["rate"], yerr=[g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]], marker="o", capsize=3, label=act
+        x = g["width"] * (1 + 0.04 * (i - 1))  # small offset so the intervals do not overlap
+        c = color(act)
+        err = [g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]]
+        left.errorbar(x, g["rate"], yerr=err, marker="o", capsize=3, color=c, label=act)
+        left.plot(x, g["rate_half_epochs"], "o:", mfc="none", color=c, ms=11)
+        right.plot(x, g["moving"] / g["seeds"], "o-", color=c, label=act)
+    left.plot([], [], "o:", mfc="none", color="k", label=f"at epoch {cfg['epochs'] // 2} of {cfg['epochs']}")
+    for ax in (left, right):
+        ax.set_xscale("log", base=2)
+        ax.set(
+            xticks=widths, xticklabels=[str(w) for w in widths], xlabel="hidden units K (log scale)", ylim=(-0.03, 1.03)
         )
-    widths = sorted(rates["width"].unique())
-    seeds = int(rates["seeds"].iloc[0])
-    ax.set_xscale("log", base=2)
-    ax.set(
-        xticks=widths,
-        xticklabels=[str(w) for w in widths],
+    one = rates[rates["width"] == 1]
+    left.set(
         ylim=(-0.03, 1.03),
-        xlabel="hidden units K (log scale)",
-        ylabel=f"success rate (4/4 correct), {seeds} seeds",
-        title=f"XOR: one hidden unit solves it in {int(rates.loc[rates['width'] == 1, 'successes'].sum())} of "
-        f"{int(rates.loc[rates['width'] == 1, 'seeds'].sum())} runs; success rises with width",
+        ylabel="success rate (all 4 points right)",
+        title=f"XOR, {int(rates['seeds'].iloc[0])} seeds per cell"
+        + (f"; K = 1: {int(one['successes'].sum())}/{int(one['seeds'].sum())} solved" if len(one) else ""),
     )
-    ax.text(
+    moving = (rates["moving"] / rates["seeds"]).max()
+    right.set(
+        ylim=(-0.01, max(0.25, 1.1 * moving)),
+        ylabel="share of seeds still moving",
+        title=f"loss change > {tol:g} over the last 10%, not settled",
+    )
+    left.text(
         0.98,
         0.04,
-        f"full-batch GD, lr {cfg['lr']}, {cfg['epochs']} epochs, {cfg['init']} init;\nbars: 95% Wilson interval",
-        transform=ax.transAxes,
+        f"{method(cfg['batch_size'])}, lr {cfg['lr']}, {cfg['epochs']} epochs,\n{cfg['init']} init; "
+        "bars: exact 95% intervals",
+        transform=left.transAxes,
         ha="right",
         va="bottom",
         fontsize=7,
     )
-    ax.legend(title="hidden activation", loc="center right")
+    left.legend(title="hidden activation", loc="center right")
     return fig

@@ -10,6 +10,7 @@ TARGETS.extend(
         f"results/{LG}/threshold_counts.csv",
         f"results/{LG}/best_linear.csv",
         f"results/{LG}/parity_order.csv",
+        f"results/{LG}/parity_tree.csv",
         f"results/{LG}/neuron_summary.csv",
         f"results/{LG}/xor_success.csv",
         f"results/{LG}/linear_composition.csv",
@@ -29,7 +30,7 @@ localrules:
 
 rule logic_exact:
     """LP certificates for the 16 functions of 2 inputs, threshold-function counts (C02), best
-    linear accuracy on XOR, and n-bit parity vs feature order (C04)."""
+    linear accuracy on XOR, n-bit parity vs feature order and a tree of 2-input units (C04)."""
     input:
         family_src(LG),
     output:
@@ -43,6 +44,11 @@ rule logic_exact:
         report(
             f"results/{LG}/parity_order.csv",
             caption=caption(LG, "parity_order"),
+            category=LG_CATEGORY,
+        ),
+        report(
+            f"results/{LG}/parity_tree.csv",
+            caption=caption(LG, "parity_tree"),
             category=LG_CATEGORY,
         ),
         f"results/{LG}/claims_exact.csv",
@@ -83,33 +89,33 @@ rule logic_neuron:
 
 
 rule logic_xor_cell:
-    """MLPs on XOR for one hidden activation: every width, all seeds of a width in one ensemble (C03)."""
+    """MLPs on XOR for one (hidden activation, width) cell, all seeds in one ensemble (C03)."""
     input:
         family_src(LG),
     output:
-        f"results/{LG}/xor_mlp_{{activation}}.csv",
+        f"results/{LG}/xor_mlp_{{activation}}_{{width}}.csv",
     log:
-        f"logs/{LG}/xor_mlp_{{activation}}.log",
+        f"logs/{LG}/xor_mlp_{{activation}}_{{width}}.log",
     wildcard_constraints:
         activation=r"[a-z]+",
+        width=r"\d+",
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: cfg_json(LG_PLAN.xor_cells(LG_BLOCK)[wc.activation]),
+        cfg=lambda wc: cfg_json(
+            LG_PLAN.xor_cells(LG_BLOCK)[LG_PLAN.xor_cell_name(wc.activation, int(wc.width))]
+        ),
     shell:
         family_cmd(LG, "xor_cell")
 
 
 rule logic_xor_summary:
-    """XOR success rate vs width and activation with binomial intervals (C03)."""
+    """XOR success rate vs width and activation with exact binomial intervals and convergence (C03)."""
     input:
         family_src(LG),
-        expand(
-            f"results/{LG}/xor_mlp_{{activation}}.csv",
-            activation=LG_PLAN.xor_cells(LG_BLOCK),
-        ),
+        [f"results/{LG}/xor_mlp_{cell}.csv" for cell in LG_PLAN.xor_cells(LG_BLOCK)],
     output:
         f"results/{LG}/xor_success.csv",
         f"results/{LG}/claims_xor.csv",
@@ -132,6 +138,7 @@ rule logic_linear:
         family_src(LG),
     output:
         f"results/{LG}/linear_composition.csv",
+        f"results/{LG}/linear_xor_runs.csv",
         f"results/{LG}/linear_xor.csv",
         f"results/{LG}/claims_linear.csv",
     log:
@@ -150,7 +157,7 @@ rule logic_claims:
     """The logic family's verdict rows (C02-C05) in one table."""
     input:
         family_src(LG),
-        expand(f"results/{LG}/claims_{{part}}.csv", part=["exact", "neuron", "xor", "linear"]),
+        [f"results/{LG}/claims_{part}.csv" for part in ("exact", "neuron", "xor", "linear")],
     output:
         f"results/{LG}/claims.csv",
     log:
