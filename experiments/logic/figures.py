@@ -131,26 +131,22 @@ def plot_neuron_accuracy(runs: pd.DataFrame):
 
 def plot_xor_success(rates: pd.DataFrame, cfg: dict, tol: float):
     """Left: success rate over all seeds vs hidden width, one line per activation, at the end
-    (exact 95% intervals) and at half the epochs (open markers, dotted): equal rates mean the
-    outcome had settled. Right: the share of seeds still moving at the end of the budget
-    (loss still changing and not every point right)."""
+    (exact 95% intervals) and certified at half the epochs (open markers, dotted): equal rates
+    mean the outcome had settled. Right: the share of seeds still moving at the end."""
     fig, axes = figure(1, 2, width=4.6, height=3.6)
     left, right = axes[0]
-    widths = sorted(rates["width"].unique())
     for i, (act, g) in enumerate(rates.groupby("activation", sort=False)):
         g = g.sort_values("width")
         x = g["width"] * (1 + 0.04 * (i - 1))  # small offset so the intervals do not overlap
-        c = color(act)
         err = [g["rate"] - g["ci_low"], g["ci_high"] - g["rate"]]
-        left.errorbar(x, g["rate"], yerr=err, marker="o", capsize=3, color=c, label=act)
-        left.plot(x, g["rate_half_epochs"], "o:", mfc="none", color=c, ms=11)
-        right.plot(x, g["moving"] / g["seeds"], "o-", color=c, label=act)
-    left.plot([], [], "o:", mfc="none", color="k", label=f"at epoch {cfg['epochs'] // 2} of {cfg['epochs']}")
+        left.errorbar(x, g["rate"], yerr=err, marker="o", capsize=3, color=color(act), label=act)
+        left.plot(x, g["rate_half_epochs"], "o:", mfc="none", color=color(act), ms=11)
+        right.plot(x, g["moving"] / g["seeds"], "o-", color=color(act), label=act)
+    left.plot([], [], "o:", mfc="none", color="k", label=f"certified at epoch {cfg['epochs'] // 2}")
+    widths = sorted(rates["width"].unique())
     for ax in (left, right):
         ax.set_xscale("log", base=2)
-        ax.set(
-            xticks=widths, xticklabels=[str(w) for w in widths], xlabel="hidden units K (log scale)", ylim=(-0.03, 1.03)
-        )
+        ax.set(xticks=widths, xticklabels=[str(w) for w in widths], xlabel="hidden units K (log scale)")
     one = rates[rates["width"] == 1]
     left.set(
         ylim=(-0.03, 1.03),
@@ -158,21 +154,12 @@ def plot_xor_success(rates: pd.DataFrame, cfg: dict, tol: float):
         title=f"XOR, {int(rates['seeds'].iloc[0])} seeds per cell"
         + (f"; K = 1: {int(one['successes'].sum())}/{int(one['seeds'].sum())} solved" if len(one) else ""),
     )
-    moving = (rates["moving"] / rates["seeds"]).max()
     right.set(
-        ylim=(-0.01, max(0.25, 1.1 * moving)),
+        ylim=(-0.01, max(0.25, 1.1 * (rates["moving"] / rates["seeds"]).max())),
         ylabel="share of seeds still moving",
         title=f"loss change > {tol:g} over the last 10%, not settled",
     )
-    left.text(
-        0.98,
-        0.04,
-        f"{method(cfg['batch_size'])}, lr {cfg['lr']}, {cfg['epochs']} epochs,\n{cfg['init']} init; "
-        "bars: exact 95% intervals",
-        transform=left.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=7,
-    )
+    how = f"{method(cfg['batch_size'])}, lr {cfg['lr']}, {cfg['epochs']} epochs,\n{cfg['init']} init"
+    left.text(0.98, 0.04, f"{how}; bars: exact 95% intervals", transform=left.transAxes, ha="right", fontsize=7)
     left.legend(title="hidden activation", loc="center right")
     return fig
