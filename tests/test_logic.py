@@ -264,6 +264,7 @@ def test_xor_rows_reproduce_with_their_kinds():
 
 
 def test_sabotage_gradient_sign_flipped_flips_the_xor_success(monkeypatch):
+    assert verdict_of(xor_rows(), "C03", "evidence") == "reproduced"
     flipped_gradient(monkeypatch)
     assert verdict_of(xor_rows(), "C03", "evidence") == "not reproduced"
 
