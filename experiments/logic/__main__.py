@@ -62,10 +62,9 @@ def neuron(cfg: dict, results, figures) -> None:
     write_table(summary, results / "neuron_summary.csv")
     write_table(claims_neuron(summary), results / "claims_neuron.csv")
     write_figure(plot_neuron_accuracy(runs), figures / "neuron_accuracy.png")
-    b = cfg["boundary"]
+    b = cfg["boundary"]  # the MLP's activation and width, trained with xor_mlp's knobs
     write_figure(
-        plot_decision_boundaries(0, cfg["neuron"], cfg["xor_mlp"], b["activation"], b["width"]),
-        figures / "decision_boundaries.png",
+        plot_decision_boundaries(0, cfg["neuron"], b, b["activation"], b["width"]), figures / "decision_boundaries.png"
     )
 
 

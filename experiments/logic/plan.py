@@ -28,7 +28,9 @@ def exact_cfg(block: dict) -> dict[str, dict]:
 
 
 def neuron_cfg(block: dict) -> dict[str, dict]:
-    return {"": only(block, "neuron", "xor_mlp", "boundary", "stationary_change")}
+    """Logistic regression, and the boundary figure's MLP (trained with xor_mlp's knobs, not its sweep)."""
+    boundary = {**block.get("boundary", {}), **only(block.get("xor_mlp", {}), "lr", "epochs", "batch_size", "init")}
+    return {"": {**only(block, "neuron", "stationary_change"), "boundary": boundary}}
 
 
 def xor_cell_name(activation: str, width: int) -> str:
