@@ -67,7 +67,7 @@ class Regions1D(NamedTuple):
     n_linear: int
 
 
-def count_regions_1d(params, xa, xb, tol: float = TOL) -> Regions1D:
+def count_segment(params, xa, xb, tol: float = TOL) -> Regions1D:
     """Regions along x(t) = xa + t (xb - xa), t in [0, 1]; xa, xb of shape (D,).
 
     Unit by unit, every piece [t0, t1] whose z changes sign (beyond tol) is split at its root.
@@ -206,7 +206,7 @@ def _components(P: int, a, b) -> np.ndarray:
     return np.unique([find(u) for u in range(P)], return_inverse=True)[1]
 
 
-def count_regions_2d(params, box, tol: float = TOL) -> Regions2D:
+def _count_box_2d(params, box: np.ndarray, tol: float) -> Regions2D:
     """Regions of a net with D = 2 inputs on the box [[x0, x1], [y0, y1]].
 
     Convex polygons are cut layer by layer, unit by unit, on the sign of z; for each unit all
@@ -214,9 +214,6 @@ def count_regions_2d(params, box, tol: float = TOL) -> Regions2D:
     edges shared by two polygons are carried through the cuts, and the linear regions are the
     components of the graph of shared edges joining polygons with equal output maps.
     """
-    box = np.asarray(box, dtype=float)
-    if box.shape != (2, 2) or not np.all(box[:, 0] < box[:, 1]):
-        raise ValueError(f"box must be [[x0, x1], [y0, y1]] with x0 < x1 and y0 < y1, got {box.tolist()}")
     params = check_params(params, 2)
     (x0, x1), (y0, y1) = box
     V = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]])  # (P, M, 2)
@@ -263,3 +260,28 @@ def count_regions_2d(params, box, tol: float = TOL) -> Regions2D:
         n_activation=_n_distinct(bits),
         n_linear=int(linear_id.max()) + 1,
     )
+
+
+def count_regions(params, box, tol: float = TOL) -> Regions1D | Regions2D:
+    """Exact regions of a net with D = len(box) inputs, D in {1, 2}, on the box [[lo, hi], ...].
+
+    D = 1: the interval [lo, hi] (a Regions1D, t in [0, 1] along it); D = 2: the rectangle
+    (a Regions2D). For a segment through a higher-dimensional input space use count_segment.
+    """
+    box = np.asarray(box, dtype=float)
+    if box.ndim != 2 or box.shape[0] not in (1, 2) or box.shape[1] != 2 or not np.all(box[:, 0] < box[:, 1]):
+        raise ValueError(
+            f"box must be [[lo, hi]] (D = 1) or [[x0, x1], [y0, y1]] (D = 2) with lo < hi, got {box.tolist()}"
+        )
+    if len(box) == 1:
+        return count_segment(params, box[:, 0], box[:, 1], tol)
+    return _count_box_2d(params, box, tol)
+
+
+# ---- transition: the names the approximation family (experiments/approximation/depth.py) and
+# ---- benchmarks/run.py still call; removed once they call count_regions / count_segment
+count_regions_1d = count_segment
+
+
+def count_regions_2d(params, box, tol: float = TOL) -> Regions2D:
+    return count_regions(params, box, tol)

@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import regions as R
+from experiments.regions import plan
+from experiments.regions.__main__ import STEPS
+from experiments.regions.construction import bound_columns, construction_table, lecture_formula
+from experiments.regions.depth import cell_nets, count_cell, growth_per_layer, random_params
+from experiments.regions.validation import grid_patterns, validation_table
+from experiments.regions.verdicts import claim_rows
 
 TINY = {
     "construction": {
@@ -39,19 +44,19 @@ TINY = {
 
 def test_lecture_formula_as_printed():
     # D=2, K=4, L=3: C(4, 2)^(2*2) * 4^2 = 6^4 * 16 = 1296 * 16 = 20736
-    assert R.lecture_formula(2, 4, 3) == 20736
+    assert lecture_formula(2, 4, 3) == 20736
     # D=1: C(K, 1)^(L-1) K = K^L; K=3, L=4: 81
-    assert R.lecture_formula(1, 3, 4) == 81
+    assert lecture_formula(1, 3, 4) == 81
 
 
 def test_widths_for_spreads_all_units():
-    assert R.widths_for(48, 5) == [10, 10, 10, 9, 9]
-    assert R.widths_for(48, 6) == [8] * 6
-    assert R.widths_for(7, 1) == [7]
+    assert plan.widths_for(48, 5) == [10, 10, 10, 9, 9]
+    assert plan.widths_for(48, 6) == [8] * 6
+    assert plan.widths_for(7, 1) == [7]
 
 
 def test_bound_columns_for_uneven_widths():
-    b = R.bound_columns(2, [10, 9])
+    b = bound_columns(2, [10, 9])
     # floor(10/2)^2 * (1 + 9 + 36) = 25 * 46 = 1150; 2^19 patterns; no lecture value for unequal widths
     assert b["montufar_lower_bound"] == 1150
     assert b["pattern_bound_2N"] == 2**19
@@ -60,7 +65,7 @@ def test_bound_columns_for_uneven_widths():
 
 
 def test_construction_counts_equal_formula_and_skip_large_cells():
-    table, cost = R.construction_table(TINY["construction"]["grid"], max_regions=50)
+    table = construction_table(TINY["construction"]["grid"], max_regions=50)
     t = table.set_index(["D", "K", "L"])
     # D=1, K=4: 4^(L-1) * (1 + 4) = 5, 20, 80 (reference: 20/80 for L=2/3); 80 > 50 is not counted
     assert t.loc[(1, 4, 1), "exact_linear"] == 5 and t.loc[(1, 4, 2), "exact_linear"] == 20
@@ -70,11 +75,10 @@ def test_construction_counts_equal_formula_and_skip_large_cells():
     assert t.loc[(2, 4, 2), "exact_activation"] == 44 == t.loc[(2, 4, 2), "exact_linear"]
     counted = table[table["counted"]]
     assert counted["equal"].all() and len(counted) == 7
-    assert len(cost) == 7 and (cost["n_regions"] > 0).all()
 
 
 def test_validation_checks_hold():
-    v = R.validation_table(TINY["validation"])
+    v = validation_table(TINY["validation"])
     assert v["holds"].all(), v[~v["holds"]]
     z = v[(v["check"] == "zaslavsky") & v["case"].str.startswith("D=2, K=3,")]
     assert (z["measured"] == 7).all() and len(z) == 2  # 1 + 3 + 3 regions, activation and linear
@@ -86,30 +90,23 @@ def test_validation_checks_hold():
 def test_grid_patterns_of_two_crossing_lines():
     # units x1 > 0 and x2 > 0 cut [-1, 1]^2 into 4 quadrants: 4 distinct patterns on a grid
     params = [(np.eye(2), np.zeros(2)), (np.ones((1, 2)), np.zeros(1))]
-    assert len(R.grid_patterns(params, [[-1, 1], [-1, 1]], 20)) == 4
+    assert len(grid_patterns(params, [[-1, 1], [-1, 1]], 20)) == 4
 
 
 def test_random_params_derived_and_biased():
-    a = R.random_params([5, 5], [0, 1], 0.5, "k")
-    b = R.random_params([5, 5], [1], 0.5, "k")
+    a = random_params([5, 5], [0, 1], 0.5, "k")
+    b = random_params([5, 5], [1], 0.5, "k")
     assert [W.shape for W, _ in a[0]] == [(5, 2), (5, 5), (1, 5)]
     for (Wa, ba), (Wb, bb) in zip(a[1], b[0], strict=True):  # a member draws what it draws alone
         np.testing.assert_array_equal(Wa, Wb)
         np.testing.assert_array_equal(ba, bb)
     assert np.all(a[0][0][1] != 0)  # biases spread (He's own b = 0 would make every region a cone)
-    assert np.all(R.random_params([5], [0], 0.0, "k")[0][0][1] == 0)
+    assert np.all(random_params([5], [0], 0.0, "k")[0][0][1] == 0)
 
 
 def test_growth_per_layer():
-    assert R.growth_per_layer(pd.Series({1: 10.0, 3: 40.0})) == pytest.approx(2.0)  # (40/10)^(1/2)
-    assert R.growth_per_layer(pd.Series({1: 100.0, 2: 50.0})) == pytest.approx(0.5)
-
-
-def test_cost_summary_arithmetic():
-    cost = pd.DataFrame({"kind": ["a", "a", "b"], "n_regions": [100, 300, 50], "cpu_s": [0.1, 0.1, 0.5]})
-    s = R.cost_summary(cost).set_index("kind")
-    assert s.loc["a", "regions_per_s"] == pytest.approx(2000.0)  # 400 regions / 0.2 s
-    assert s.loc["all", "n_nets"] == 3 and s.loc["all", "regions_per_s"] == pytest.approx(450 / 0.7)
+    assert growth_per_layer(pd.Series({1: 10.0, 3: 40.0})) == pytest.approx(2.0)  # (40/10)^(1/2)
+    assert growth_per_layer(pd.Series({1: 100.0, 2: 50.0})) == pytest.approx(0.5)
 
 
 def _claim_inputs(equal: bool, random_counts, trained_counts):
@@ -145,33 +142,32 @@ def _claim_inputs(equal: bool, random_counts, trained_counts):
 )
 def test_claim_verdict_from_numbers(equal, rand, verdict):
     p = {"n_neurons": 8, "exponential_growth_per_layer": 2.0}
-    rows = R.claim_rows(*_claim_inputs(equal, rand, [x * 2 for x in rand]), p)
+    rows = claim_rows(*_claim_inputs(equal, rand, [x * 2 for x in rand]), p)
     assert list(rows["claim"]) == ["C12"] and rows["verdict"].iloc[0] == verdict
     growth = (rand[2] / rand[0]) ** 0.5  # two added layers
     assert f"random He nets (median over seeds) {rand[0]} -> {rand[2]} (x{growth:.2f} per layer)" in rows["measured"][0]
 
 
-def test_depth_cell_deterministic_and_trained_differs():
-    p = TINY["depth"]
-    a, cost = R.depth_cell(p, 2)
-    b, _ = R.depth_cell(p, 2)
+def test_depth_cell_deterministic():
+    p = {**TINY["depth"], "L": 2}
+    a = count_cell(p, *cell_nets(p))
+    b = count_cell(p, *cell_nets(p))
     pd.testing.assert_frame_equal(a, b)
     assert sorted(a["kind"]) == ["random", "random", "trained", "trained"]
     assert (a["widths"] == "3 3").all() and (a["n_linear"] <= a["n_activation"]).all()
-    assert len(cost) == 8  # 4 nets x (2-D, 1-D)
+
+
+def run_step(name, block, res, fig):
+    """A step as the CLI runs it without --cfg: every cell of the family block in turn."""
+    step = STEPS[name]
+    for cfg in step.cells(block).values():
+        step.run(cfg, res, fig)
 
 
 def test_every_step_smoke(tmp_path):
-    res, fig, cost = tmp_path / "results", tmp_path / "figures", tmp_path / "cost"
-    R.step_construction({**TINY["construction"], "cost_table": str(cost / "c.csv")}, res, fig)
-    R.step_validation(TINY["validation"], res, fig)
-    for L in TINY["depth"]["depths"]:
-        R.step_depth_cell({**TINY["depth"], "L": L, "cost_table": str(cost / f"d{L}.csv")}, res, fig)
-    R.step_depth({**TINY["depth"], "cost_table": str(cost / "d.csv")}, res, fig)
-    R.step_maps({**TINY["depth"], "maps": TINY["maps"]}, res, fig)
-    parts = [str(cost / f) for f in ("c.csv", "d.csv", "d1.csv", "d2.csv")]
-    R.step_cost({"parts": parts, "cost_table": str(cost / "counting_cost.csv")}, res, fig)
-    R.step_claims(TINY["depth"], res, fig)
+    res, fig = tmp_path / "results", tmp_path / "figures"
+    for name in ("construction", "validation", "depth_cell", "depth", "maps", "claims"):
+        run_step(name, TINY, res, fig)
     for f in ("construction", "validation", "depth", "depth_summary", "region_maps", "claims"):
         assert (res / f"{f}.csv").exists() and (res / f"{f}.md").exists()
     for f in ("construction", "regions_vs_depth", "region_maps"):
@@ -181,4 +177,3 @@ def test_every_step_smoke(tmp_path):
     summary = pd.read_csv(res / "depth_summary.csv")
     # one layer of 6 units: the folding net is 6 lines in general position, 1 + 6 + 15 = 22 regions
     assert summary.set_index("L").loc[1, "construction_exact_linear"] == 22
-    assert pd.read_csv(cost / "counting_cost.csv")["regions_per_s"].gt(0).all()
