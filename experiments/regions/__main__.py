@@ -19,7 +19,10 @@ from experiments.regions.verdicts import claim_rows
 from mlp.constructions import montufar_net
 from mlp.regions import count_regions
 
-CELL_COLUMNS = ["L", "kind", "seed", "diverged", "n_activation", "n_linear", "linear_1d_per_unit_length"]
+CELL_COLUMNS = [  # what every depth cell's table holds (checked when read)
+    *("L", "kind", "seed", "diverged", "n_activation", "n_linear", "linear_1d_per_unit_length", "noise_band"),
+    *("last_change", "count_change", "converged"),
+]
 
 
 def log_counting(what: str, n_regions: int, start: float) -> None:
@@ -41,9 +44,9 @@ def validation(cfg: dict, results: Path, figures: Path) -> None:
 
 
 def depth_cell(cfg: dict, results: Path, figures: Path) -> None:
-    nets, trained, acc = cell_nets(cfg)
+    nets, trained, checkpoint, fit = cell_nets(cfg)
     start = time.process_time()
-    rows = count_cell(cfg, nets, trained, acc)
+    rows = count_cell(cfg, nets, trained, checkpoint, fit)
     log_counting(f"L={cfg['L']}", int(rows["n_activation"].sum()), start)
     write_table(rows, results / "depth" / f"L{int(cfg['L'])}.csv")
 
@@ -91,16 +94,13 @@ def maps(cfg: dict, results: Path, figures: Path) -> None:
 
 def claims(cfg: dict, results: Path, figures: Path) -> None:
     con, val, p = cfg["construction"], cfg["validation"], cfg["depth"]
+    n_cells, depths = len(grid_cells(con["grid"])), p["depths"]
     tables = [
-        read_table(
-            results / "construction.csv", ["D", "K", "L", "counted", "equal"], rows=len(grid_cells(con["grid"]))
-        ),
+        read_table(results / "construction.csv", ["D", "K", "L", "counted", "noise_band"], rows=n_cells),
         read_table(results / "validation.csv", ["check", "holds"], rows=n_checks(val)),
+        read_table(results / "depth.csv", CELL_COLUMNS, rows=2 * p["n_seeds"] * len(depths), values={"L": depths}),
         read_table(
-            results / "depth_summary.csv",
-            ["L", "montufar_lower_bound"],
-            rows=len(p["depths"]),
-            values={"L": p["depths"]},
+            results / "depth_summary.csv", ["L", "montufar_lower_bound"], rows=len(depths), values={"L": depths}
         ),
     ]
     write_table(claim_rows(*tables, p), results / "claims.csv")

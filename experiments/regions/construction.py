@@ -22,6 +22,8 @@ from mlp.bounds import (
 from mlp.constructions import montufar_net
 from mlp.regions import count_regions
 
+COUNTS = ["exact_activation", "exact_linear", "decisions", "noise_band"]  # integers, absent where not counted
+
 
 def lecture_formula(D: int, K: int, L: int) -> int:
     """The lecture's expression as printed, C(K, D)^{D(L-1)} K^D (the O() dropped)."""
@@ -56,8 +58,10 @@ def construction_table(grid, max_regions: int) -> pd.DataFrame:
         if row["counted"]:
             r = count_regions(*montufar_net(D, K, L))
             row |= {"exact_activation": r.n_activation, "exact_linear": r.n_linear}
+            row |= {"decisions": r.decisions.total, "noise_band": r.decisions.noise_band}
         rows.append(row)
-    df = pd.DataFrame(rows).astype({"exact_activation": "Int64", "exact_linear": "Int64"})
+    df = pd.DataFrame(rows)
+    df = df.reindex(columns=list(dict.fromkeys([*df.columns, *COUNTS]))).astype({c: "Int64" for c in COUNTS})
     df["equal"] = (df["exact_activation"] == df["montufar_lower_bound"]) & (
         df["exact_linear"] == df["montufar_lower_bound"]
     )

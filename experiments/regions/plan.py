@@ -107,6 +107,16 @@ def check(block: dict) -> list[str]:
                 f"must be <= the {n_train} training points ({PLAYGROUND_POINTS} x train_pct {depth['train']['train_pct']}%)",
             )
         )
+    t = depth["train"]
+    if 10 * t["settle_epochs"] <= t["epochs"] + t["settle_epochs"]:
+        out.append(
+            _bad(
+                "depth.train.settle_epochs",
+                t["settle_epochs"],
+                f"must be more than 10% of the budget epochs + settle_epochs = {t['epochs'] + t['settle_epochs']}: "
+                "stationarity is measured over the last 10%, which must lie after the step decay",
+            )
+        )
     return out + _check_box("depth.box", depth["box"])
 
 
@@ -132,7 +142,7 @@ def cost(block: dict) -> list[Cost]:
                     )
     depth = block["depth"]
     t = depth["train"]
-    steps = depth["train"]["epochs"] * (PLAYGROUND_POINTS * t["train_pct"] // 100 // t["batch_size"])
+    steps = (t["epochs"] + t["settle_epochs"]) * (PLAYGROUND_POINTS * t["train_pct"] // 100 // t["batch_size"])
     for name, cell in depth_cells(block).items():
         out.append(
             Cost(f"regions_depth_cell {name}", "depth.train.epochs", 0.05 * depth["n_seeds"], depth["n_seeds"] * steps)

@@ -127,6 +127,7 @@ rule regions_claims:
         family_src(RG),
         f"results/{RG}/construction.csv",
         f"results/{RG}/validation.csv",
+        f"results/{RG}/depth.csv",
         f"results/{RG}/depth_summary.csv",
     output:
         f"results/{RG}/claims.csv",
