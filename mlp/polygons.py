@@ -3,7 +3,9 @@
 For each unit, all polygons crossing its line z = g . x + e = 0 are clipped in one vectorised
 pass (padded vertex arrays). Each polygon carries the affine map h^{l-1}(x) = A x + c of the
 layer's input, and its magnitude (A_m, c_m: the same recursion on |W|, |b|), so every vertex
-value z has its magnitude m and its sign is decided with the band of mlp.decisions. The edges
+value z has a magnitude m, the sum of the absolute values of its terms with |x| taken at the
+box's largest coordinates (a vertex's position is itself only known to ~1e-16 of those), and
+its sign is decided with the margin of mlp.decisions. The edges
 shared by two polygons are carried through the cuts, and the linear regions are the connected
 components of the graph of shared edges joining polygons with equal output maps.
 """
@@ -82,18 +84,19 @@ def _chord(pts, on_line, g):
     return np.stack([pts[rows, lo], pts[rows, hi]], axis=1)
 
 
-def _split_edges(p: Pieces, split, up, child, line):
+def _split_edges(p: Pieces, split, up, child, line, scale):
     """Reassign the shared edges after the polygons in `split` were cut by their line.
 
     up (P,): whether each uncut polygon lies on the z > 0 side; child (P,): index of the z < 0
     half (uncut: itself), the z > 0 half keeps the parent's index; line = (g, e, g_m, e_m) per
-    polygon. An edge of a cut polygon goes to the half on its side, or is cut in two where it
-    crosses the line; an uncut neighbour stays on its own side.
+    polygon; scale (2,): the box's largest |x|. An edge of a cut polygon goes to the half on its
+    side, or is cut in two where it crosses the line; an uncut neighbour stays on its own side.
     """
     g, e, g_m, e_m = line
     hit = split[p.ea] | split[p.eb]
     a, b, sg = p.ea[hit], p.eb[hit], p.seg[hit]
-    zs, ms = _at(sg, g[a], e[a]), _at(abs(sg), g_m[a], e_m[a])  # (E, 2) z at the segment ends
+    zs = _at(sg, g[a], e[a])  # (E, 2) z at the segment ends
+    ms = np.broadcast_to(_at(scale[None, None], g_m[a], e_m[a]), zs.shape)  # their magnitudes
     sigma = side(zs, ms)
     uncut_side = np.where(np.where(split[a], up[b], up[a]), 1, -1)  # if only one is cut
     sigma = np.where((split[a] & split[b])[:, None], sigma, uncut_side[:, None])
@@ -114,11 +117,13 @@ def _split_edges(p: Pieces, split, up, child, line):
     return ea, eb, seg
 
 
-def _cut(p: Pieces, i: int, za, zc, za_m, zc_m) -> tuple[Pieces, Decisions]:
-    """Cut every polygon that unit i's line crosses; record the unit's bit."""
+def _cut(p: Pieces, i: int, za, zc, za_m, zc_m, scale) -> tuple[Pieces, Decisions]:
+    """Cut every polygon that unit i's line crosses; record the unit's bit. scale (2,): the
+    box's largest |x|, where the magnitudes of the vertex values are taken."""
     g, e, g_m, e_m = za[p.root, i], zc[p.root, i], za_m[p.root, i], zc_m[p.root, i]  # (P, 2), (P,)
     valid = np.arange(p.V.shape[1]) < p.n[:, None]  # (P, M): the padding repeats vertex 0
-    z, m = _at(p.V, g, e), _at(abs(p.V), g_m, e_m)  # (P, M)
+    z = _at(p.V, g, e)  # (P, M)
+    m = np.broadcast_to(_at(scale[None, None], g_m, e_m), z.shape)
     sign = side(z, m) * valid
     decisions = tally(z[valid], m[valid])
     split = (sign > 0).any(1) & (sign < 0).any(1)
@@ -130,7 +135,7 @@ def _cut(p: Pieces, i: int, za, zc, za_m, zc_m) -> tuple[Pieces, Decisions]:
     (V_plus, n_plus), (V_minus, n_minus), chord = _clip(p.V[s], p.n[s], z[s], sign[s], g[s])
     child = np.arange(P)
     child[s] = P + np.arange(len(s))  # the z < 0 halves go to the end
-    ea, eb, seg = _split_edges(p, split, on[:, i], child, (g, e, g_m, e_m))
+    ea, eb, seg = _split_edges(p, split, on[:, i], child, (g, e, g_m, e_m), scale)
     M = max(p.V.shape[1], n_plus.max(), n_minus.max())
     V = np.concatenate([np.pad(p.V, ((0, 0), (0, M - p.V.shape[1]), (0, 0)), mode="edge"), V_minus[:, :M]])
     V[s], n = V_plus[:, :M], np.append(p.n, n_minus)
@@ -162,6 +167,7 @@ def _components(P: int, a, b) -> np.ndarray:
 def count_box_2d(params, box: np.ndarray) -> Regions2D:
     """Regions of a net (checked params, D = 2 inputs) on the box [[x0, x1], [y0, y1]]."""
     (x0, x1), (y0, y1) = box
+    scale = abs(box).max(axis=1)  # (2,) the largest |x| per coordinate
     V = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]])  # (P, M, 2)
     A, c = np.eye(2)[None], np.zeros((1, 2))  # h^0(x) = A x + c, (P, K_0, 2), (P, K_0)
     A_m, c_m = A, c  # magnitudes
@@ -174,7 +180,7 @@ def count_box_2d(params, box: np.ndarray) -> Regions2D:
         za_m, zc_m = affine(A_m.transpose(0, 2, 1), abs(W)).transpose(0, 2, 1), affine(c_m, abs(W), abs(b))
         p = p._replace(root=np.arange(len(p.n)), on=np.zeros((len(p.n), len(b)), dtype=bool))
         for i in range(len(b)):
-            p, d = _cut(p, i, za, zc, za_m, zc_m)
+            p, d = _cut(p, i, za, zc, za_m, zc_m, scale)
             decisions += d
         mask = p.on[..., None]  # h^l = D (za x + zc)
         A, c, A_m, c_m = mask * za[p.root], p.on * zc[p.root], mask * za_m[p.root], p.on * zc_m[p.root]

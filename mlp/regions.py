@@ -48,7 +48,8 @@ def count_segment(params, xa, xb) -> Regions1D:
     """Regions along x(t) = xa + t (xb - xa), t in [0, 1]; xa, xb of shape (D,), any D.
 
     Unit by unit, every piece [t0, t1] whose z has strict opposite signs at its ends is split
-    at its root; h^l(t) = alpha t + beta on each piece, with magnitudes |alpha|, |beta|.
+    at its root; h^l(t) = alpha t + beta on each piece, with magnitudes |alpha|, |beta| (taken
+    at t = 1: a piece's end is itself only known to ~1e-16).
     """
     xa, xb = np.asarray(xa, dtype=float), np.asarray(xb, dtype=float)
     if xa.ndim != 1 or xa.shape != xb.shape:
@@ -64,7 +65,7 @@ def count_segment(params, xa, xb) -> Regions1D:
         on = np.zeros(za.shape, dtype=bool)
         for i in range(W.shape[0]):
             z0, z1 = za[:, i] * t0 + zc[:, i], za[:, i] * t1 + zc[:, i]
-            m0, m1 = za_m[:, i] * t0 + zc_m[:, i], za_m[:, i] * t1 + zc_m[:, i]
+            m0 = m1 = za_m[:, i] + zc_m[:, i]  # magnitude at t = 1, the largest t
             s0, s1 = side(z0, m0), side(z1, m1)
             decisions += tally(z0, m0) + tally(z1, m1)
             split = s0 * s1 < 0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from mlp.bounds import zaslavsky
+from mlp.decisions import SIGN, Decisions, affine, side, tally
 from mlp.regions import activation_pattern, count_regions, count_segment
 
 
@@ -133,3 +134,56 @@ def test_bad_box_or_segment_raises():
         count_segment(params, [0, 0], [1, 1, 1])
     with pytest.raises(ValueError, match=r"W.shape=\(3, 2\), expected \(3, 3\)"):
         count_segment(params, [0, 0, 0], [1, 1, 1])
+
+
+# ---------------------------------------------------------------- margins and fixed-order arithmetic
+
+
+def test_affine_sums_in_a_fixed_order_and_agrees_with_matmul():
+    rng = np.random.default_rng(5)
+    h, W, b = rng.normal(size=(7, 3, 5)), rng.normal(size=(4, 5)), rng.normal(size=4)
+    expected = ((((h[..., :1] * W[:, 0] + h[..., 1:2] * W[:, 1]) + h[..., 2:3] * W[:, 2]) + h[..., 3:4] * W[:, 3])
+                + h[..., 4:5] * W[:, 4]) + b  # fmt: skip
+    np.testing.assert_array_equal(affine(h, W, b), expected)  # bit for bit: j = 0, 1, ... in order
+    np.testing.assert_allclose(affine(h, W, b), h @ W.T + b, rtol=1e-12)
+
+
+def test_side_reads_values_within_the_margin_as_on_the_line():
+    m = np.ones(5)
+    z = np.array([1e-3, -1e-3, 0.5 * SIGN, -0.5 * SIGN, 0.0])
+    np.testing.assert_array_equal(side(z, m), [1, -1, 0, 0, 0])
+    # 0.5 SIGN is above the float-noise level NOISE: inside the noise band; 0 is a clean zero
+    assert tally(z, m) == Decisions(total=5, zero=1, noise_band=2)
+
+
+def three_lines(offset):
+    """x = 0, y = 0 and x + y = offset in [-1, 1]^2, with a generic output."""
+    W, b = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0, -offset])
+    return [(W, b), (np.array([[1.0, -2.0, 3.5]]), np.zeros(1))]
+
+
+def test_concurrent_lines_do_not_cut_a_sliver():
+    # three lines through one point: 6 regions, not Zaslavsky's 7 of general position
+    r = count_regions(three_lines(0.0), [[-1, 1], [-1, 1]])
+    assert r.n_activation == r.n_linear == 6
+    assert r.decisions.zero > 0 and r.decisions.noise_band == 0
+
+
+def test_a_thin_triangle_above_the_margin_is_resolved():
+    # x + y = 1e-6 misses the crossing of x = 0 and y = 0: a triangle of legs 1e-6, 7 regions
+    r = count_regions(three_lines(1e-6), [[-1, 1], [-1, 1]])
+    assert r.n_activation == r.n_linear == 7 and r.decisions.noise_band == 0
+
+
+def test_a_triangle_inside_the_noise_band_is_read_as_a_point_and_tallied():
+    # offset 2^-40 (~9e-13) on magnitudes ~2: between float noise and the margin, read as 0
+    r = count_regions(three_lines(2.0**-40), [[-1, 1], [-1, 1]])
+    assert r.n_activation == 6 and r.decisions.noise_band > 0
+
+
+def test_random_nets_make_no_decision_in_the_noise_band():
+    rng = np.random.default_rng(7)
+    for widths in ([12], [6, 6], [4, 4, 4]):
+        params = random_net(rng, widths)
+        assert count_regions(params, [[-1, 1], [-1, 1]]).decisions.noise_band == 0
+        assert count_segment(params, [-1.0, -1.0], [1.0, 1.0]).decisions.noise_band == 0
