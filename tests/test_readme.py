@@ -16,7 +16,9 @@ def test_readme_claims_table_matches_results():
 
 
 def test_sync_replaces_only_the_block():
-    claims = pd.DataFrame([{"claim": "C01", "statement": "s", "kind": "evidence", "verdict": "reproduced", "measured": "8/8"}])
+    claims = pd.DataFrame(
+        [{"claim": "C01", "statement": "s", "kind": "evidence", "verdict": "reproduced", "measured": "8/8"}]
+    )
     text = "intro\n<!-- claims:begin x -->\nold\n<!-- claims:end -->\noutro\n"
     out = sync(text, claims)
     assert out.startswith("intro\n<!-- claims:begin x -->\n| claim") and out.endswith("<!-- claims:end -->\noutro\n")

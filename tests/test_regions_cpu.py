@@ -126,8 +126,11 @@ def tables(folder) -> dict[str, pd.DataFrame]:
 
 
 def avx512() -> bool:
-    from numpy._core._multiarray_umath import __cpu_features__
-
+    """Whether NumPy dispatches AVX-512 kernels on this CPU (its runtime feature table)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # NumPy < 2
+        from numpy.core._multiarray_umath import __cpu_features__
     return bool(__cpu_features__.get("AVX512F"))
 
 

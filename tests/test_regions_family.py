@@ -246,7 +246,7 @@ def bad(**changes) -> list[str]:
     [
         ({"construction__grid__1__K": [2, 4]}, "'regions.construction.grid[1].K': value [2, 4] is not allowed: every K must be >= D + 1 = 3"),
         ({"maps__depths": [1, 5]}, "'regions.maps.depths': value [1, 5] is not allowed: must be depths of the sweep"),
-        ({"depth__depths": [1, 2, 7]}, "'regions.depth.depths': value [1, 2, 7] is not allowed: every depth must be <= n_neurons = 6"),
+        ({"depth__depths": [1, 2, 7]}, "'regions.depth.depths': value [1, 2, 7] is not allowed: every depth must be <= 6 units"),
         ({"depth__train__batch_size": 300}, "'regions.depth.train.batch_size': value 300 is not allowed: must be <= the 250 training points"),
         ({"depth__train__settle_epochs": 0}, "'regions.depth.train.settle_epochs': value 0 is not allowed: must be more than 10% of the budget"),
         ({"depth__box": [[1.0, -1.0], [-1.0, 1.0]]}, "'regions.depth.box'"),

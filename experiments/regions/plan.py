@@ -52,72 +52,54 @@ def _bad(key: str, value, allowed: str) -> str:
     return f"config key 'regions.{key}': value {value!r} is not allowed: {allowed}"
 
 
-def _check_box(key: str, box) -> list[str]:
-    if all(lo < hi for lo, hi in box):
-        return []
-    return [_bad(key, box, "each [lo, hi] needs lo < hi (the counting box must have positive area)")]
+def _sweeps(block: dict) -> list[str]:
+    """Construction widths, depths that leave >= 1 unit per layer, maps within the sweep."""
+    out = []
+    for i, cell in enumerate(block["construction"]["grid"]):
+        if any(K < cell["D"] + 1 for K in cell["K"]):
+            why = (
+                f"every K must be >= D + 1 = {cell['D'] + 1} (the last layer's all-off cell must be bounded, "
+                "or folded copies of it merge and the count falls below the formula)"
+            )
+            out.append(_bad(f"construction.grid[{i}].K", cell["K"], why))
+    depth, val = block["depth"], block["validation"]
+    for key, depths, N in (
+        ("depth.depths", depth["depths"], depth["n_neurons"]),
+        ("validation.grid_random_depths", val["grid_random_depths"], val["grid_random_neurons"]),
+    ):
+        if any(L > N for L in depths):
+            out.append(_bad(key, depths, f"every depth must be <= {N} units (>= 1 unit per layer)"))
+    if any(L not in depth["depths"] for L in block["maps"]["depths"]):
+        why = f"must be depths of the sweep depth.depths = {depth['depths']}: the maps show the sweep's random nets"
+        out.append(_bad("maps.depths", block["maps"]["depths"], why))
+    return out
+
+
+def _training(t: dict) -> list[str]:
+    """Batches within the training set; the stationarity window after the step decay."""
+    out, n_train = [], PLAYGROUND_POINTS * t["train_pct"] // 100
+    if t["batch_size"] > n_train:
+        why = f"must be <= the {n_train} training points ({PLAYGROUND_POINTS} x train_pct {t['train_pct']}%)"
+        out.append(_bad("depth.train.batch_size", t["batch_size"], why))
+    budget = t["epochs"] + t["settle_epochs"]
+    if 10 * t["settle_epochs"] <= budget:
+        why = (
+            f"must be more than 10% of the budget epochs + settle_epochs = {budget}: stationarity is measured "
+            "over the last 10%, which must lie after the step decay"
+        )
+        out.append(_bad("depth.train.settle_epochs", t["settle_epochs"], why))
+    return out
 
 
 def check(block: dict) -> list[str]:
     """Cross-field checks of the regions block, one message per problem."""
-    out = []
-    for i, cell in enumerate(block["construction"]["grid"]):
-        D = cell["D"]
-        small = [K for K in cell["K"] if K < D + 1]
-        if small:
-            out.append(
-                _bad(
-                    f"construction.grid[{i}].K",
-                    cell["K"],
-                    f"every K must be >= D + 1 = {D + 1} (the last layer's all-off cell must be bounded, "
-                    "or folded copies of it merge and the count falls below the formula)",
-                )
-            )
-    depth, maps = block["depth"], block["maps"]
-    N = depth["n_neurons"]
-    too_deep = [L for L in depth["depths"] if L > N]
-    if too_deep:
-        out.append(
-            _bad("depth.depths", depth["depths"], f"every depth must be <= n_neurons = {N} (>= 1 unit per layer)")
-        )
-    outside = [L for L in maps["depths"] if L not in depth["depths"]]
-    if outside:
-        out.append(
-            _bad(
-                "maps.depths",
-                maps["depths"],
-                f"must be depths of the sweep depth.depths = {depth['depths']}: the maps show the sweep's random nets",
-            )
-        )
-    val = block["validation"]
-    if any(L > val["grid_random_neurons"] for L in val["grid_random_depths"]):
-        out.append(
-            _bad(
-                "validation.grid_random_depths",
-                val["grid_random_depths"],
-                f"every depth must be <= grid_random_neurons = {val['grid_random_neurons']} (>= 1 unit per layer)",
-            )
-        )
-    n_train = PLAYGROUND_POINTS * depth["train"]["train_pct"] // 100
-    if depth["train"]["batch_size"] > n_train:
-        out.append(
-            _bad(
-                "depth.train.batch_size",
-                depth["train"]["batch_size"],
-                f"must be <= the {n_train} training points ({PLAYGROUND_POINTS} x train_pct {depth['train']['train_pct']}%)",
-            )
-        )
-    t = depth["train"]
-    if 10 * t["settle_epochs"] <= t["epochs"] + t["settle_epochs"]:
-        out.append(
-            _bad(
-                "depth.train.settle_epochs",
-                t["settle_epochs"],
-                f"must be more than 10% of the budget epochs + settle_epochs = {t['epochs'] + t['settle_epochs']}: "
-                "stationarity is measured over the last 10%, which must lie after the step decay",
-            )
-        )
-    return out + _check_box("depth.box", depth["box"])
+    box = block["depth"]["box"]
+    bad_box = (
+        []
+        if all(lo < hi for lo, hi in box)
+        else [_bad("depth.box", box, "each [lo, hi] needs lo < hi (the counting box must have positive area)")]
+    )
+    return _sweeps(block) + _training(block["depth"]["train"]) + bad_box
 
 
 def _counting_cost(job: str, key: str, regions: int, units: int) -> Cost:

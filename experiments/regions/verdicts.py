@@ -58,8 +58,12 @@ def construction_row(construction: pd.DataFrame) -> dict:
     measured = (
         f"exact activation and linear counts of the folding nets equal the lower bound {PAPER} on {n_ok}/{n} "
         f"counted cells (D, K, L){largest}; none above Serra's upper bound; "
-        f"{int(counted['noise_band'].sum())} of {int(counted['decisions'].sum())} sign decisions in the noise band; "
-        f"{len(construction) - n} larger cells listed with their bounds, not counted"
+        f"{int(counted['noise_band'].sum())} of {int(counted['decisions'].sum())} sign decisions in the noise band"
+        + (
+            f"; {len(construction) - n} larger cells listed with their bounds, not counted"
+            if len(construction) > n
+            else ""
+        )
     )
     return claims.row(
         "C12",
@@ -104,9 +108,8 @@ def depth_row(cells: pd.DataFrame, summary: pd.DataFrame, p: dict) -> dict:
     below = all(e.hi < threshold for e in g.values())
     s = summary.set_index("L")
     L0, L1 = int(s.index.min()), int(s.index.max())
-    bound_growth = (float(s.loc[L1, "montufar_lower_bound"]) / float(s.loc[L0, "montufar_lower_bound"])) ** (
-        1 / (L1 - L0)
-    )
+    bound = s["montufar_lower_bound"].astype(float)
+    bound_growth = (bound[L1] / bound[L0]) ** (1 / (L1 - L0))
     converged = ", ".join(f"{int(s.loc[L, 'trained_n'])}/{p['n_seeds']}" for L in s.index)
     trained = cells[(cells["kind"] == "trained") & ~cells["diverged"].astype(bool)]
     loss_moving = int((trained["last_change"] > p["train"]["converged_change"]).sum())
@@ -115,10 +118,11 @@ def depth_row(cells: pd.DataFrame, summary: pd.DataFrame, p: dict) -> dict:
         f"Random He nets: {_medians(cells, 'random', s.index)}; growth per added layer x{g['random'].fmt()}. "
         f"Trained on the spiral (converged: count moved <= {p['train']['converged_change']:.0%} over the last 10% "
         f"of the budget, {converged} per depth; the training loss still moved > {p['train']['converged_change']:.0%} "
-        f"for {loss_moving}/{len(trained)}, median {trained['last_change'].median():.2g}, as margins grow): "
+        f"for {loss_moving}/{len(trained)}, median {trained['last_change'].median():.2g}): "
         f"{_medians(cells, 'trained', s.index)}; growth x{g['trained'].fmt()}. The folding construction's lower "
         f"bound at the same widths grows x{bound_growth:.3g} per layer ({s.loc[L0, 'montufar_lower_bound']} -> "
-        f"{s.loc[L1, 'montufar_lower_bound']}). Trained counts depend on the training run, which is not "
+        f"{s.loc[L1, 'montufar_lower_bound']}). {int(cells['noise_band'].sum())} counting decisions of these nets "
+        "in the noise band. Trained counts depend on the training run, which is not "
         "bit-reproducible across CPUs (BLAS products): single-seed counts differ between machines, the intervals "
         "state the precision"
     )
