@@ -165,7 +165,7 @@ def cells_with_growth(factor_random: float, factor_trained: float, converged=Tru
             for kind, f in (("random", factor_random), ("trained", factor_trained)):
                 n = round(100 * f ** (L - 1) * (1 + 0.02 * (seed - 2.5)))
                 rows.append(
-                    {"L": L, "kind": kind, "seed": seed, "diverged": False, "n_linear": n,
+                    {"L": L, "kind": kind, "seed": seed, "diverged": False, "n_linear": n, "noise_band": 0,
                      "last_change": 0.01 if kind == "trained" else np.nan,
                      "converged": converged if kind == "trained" else np.nan}
                 )  # fmt: skip
