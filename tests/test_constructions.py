@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from mlp.constructions import montufar_net, tent_map_net
-from mlp.regions import count_regions_1d, count_regions_2d
+from mlp.regions import count_regions
 
 
 def forward(params, x):
@@ -18,7 +18,7 @@ def forward(params, x):
 
 @pytest.mark.parametrize("L", range(1, 9))
 def test_tent_map_net_has_2_to_the_L_pieces_on_the_unit_interval(L):
-    r = count_regions_1d(tent_map_net(L), [0.0], [1.0])
+    r = count_regions(tent_map_net(L), [[0.0, 1.0]])
     assert r.n_activation == r.n_linear == 2**L
     # the pieces of m^{oL} are [k / 2^L, (k + 1) / 2^L], k = 0..2^L - 1
     np.testing.assert_allclose(r.t, np.arange(2**L + 1) / 2**L, atol=1e-12)
@@ -45,7 +45,7 @@ def montufar_count(D, K, L):
 )
 def test_montufar_net_counts_equal_the_formula(D, K, L):
     params, box = montufar_net(D, K, L)
-    r = count_regions_1d(params, box[:, 0], box[:, 1]) if D == 1 else count_regions_2d(params, box)
+    r = count_regions(params, box)
     assert r.n_activation == r.n_linear == montufar_count(D, K, L)
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mlp.bounds import zaslavsky
-from mlp.regions import activation_pattern, count_regions_1d, count_regions_2d
+from mlp.decisions import SIGN, Decisions, affine, side, tally
+from mlp.regions import activation_pattern, count_regions, count_segment
 
 
 def random_net(rng, widths, D=2):
@@ -39,7 +40,7 @@ def polygon_areas(r):
 def test_one_layer_in_general_position_has_zaslavsky_many_regions_2d(K):
     rng = np.random.default_rng(K)
     W, b, box = lines_and_box(rng, K)
-    r = count_regions_2d([(W, b), (rng.normal(size=(1, K)), np.zeros(1))], box)
+    r = count_regions([(W, b), (rng.normal(size=(1, K)), np.zeros(1))], box)
     # sum_{j<=2} C(K, j) = 1 + K + K (K - 1) / 2
     assert r.n_activation == r.n_linear == 1 + K + K * (K - 1) // 2 == zaslavsky(2, K)
 
@@ -52,7 +53,7 @@ def test_k_breakpoints_inside_a_segment_give_k_plus_1_pieces(K):
     q = rng.uniform(0.05, 0.95, size=K)  # breakpoints t = q_i of z_i(x(t)) = w_i . x(t) + b_i
     W = rng.normal(size=(K, D))
     b = -W @ xa - q * (W @ (xb - xa))
-    r = count_regions_1d([(W, b), (rng.normal(size=(1, K)), np.zeros(1))], xa, xb)
+    r = count_segment([(W, b), (rng.normal(size=(1, K)), np.zeros(1))], xa, xb)
     assert r.n_activation == r.n_linear == K + 1
     np.testing.assert_allclose(r.t[1:-1], np.sort(q), rtol=1e-12)
 
@@ -61,9 +62,9 @@ def test_units_with_zero_output_weight_do_not_split_linear_regions():
     rng = np.random.default_rng(0)
     W, b, box = lines_and_box(rng, 6)
     v = np.array([[1.0, -2.0, 0.5, 0.0, 0.0, 0.0]])  # only lines 0, 1, 2 bend the output
-    r = count_regions_2d([(W, b), (v, np.zeros(1))], box)
+    r = count_regions([(W, b), (v, np.zeros(1))], box)
     assert (r.n_activation, r.n_linear) == (zaslavsky(2, 6), zaslavsky(2, 3))  # 22, 7
-    r1 = count_regions_1d([(np.ones((5, 1)), -np.arange(1, 6) / 6), (v[:, :5], np.zeros(1))], [0.0], [1.0])
+    r1 = count_segment([(np.ones((5, 1)), -np.arange(1, 6) / 6), (v[:, :5], np.zeros(1))], [0.0], [1.0])
     assert (r1.n_activation, r1.n_linear) == (6, 4)  # breakpoints 1/6..5/6, three of them bend
 
 
@@ -71,16 +72,16 @@ def test_constant_output_is_one_linear_region():
     rng = np.random.default_rng(1)
     params = random_net(rng, [8, 8, 8])
     params[-1] = (np.zeros((1, 8)), np.ones(1))
-    r = count_regions_2d(params, [[-2, 2], [-2, 2]])
+    r = count_regions(params, [[-2, 2], [-2, 2]])
     assert r.n_activation > 50 and r.n_linear == 1
-    assert count_regions_1d(params, [-2.0, -1.0], [2.0, 1.0]).n_linear == 1
+    assert count_segment(params, [-2.0, -1.0], [2.0, 1.0]).n_linear == 1
 
 
 def test_polygons_tile_the_box_and_carry_their_patterns():
     rng = np.random.default_rng(2)
     params = random_net(rng, [8, 8, 8])
     box = np.array([[-2.0, 1.0], [-1.0, 2.0]])
-    r = count_regions_2d(params, box)
+    r = count_regions(params, box)
     areas = polygon_areas(r)
     assert np.all(areas > 0) and np.isclose(areas.sum(), 9.0)  # 3 x 3 box
     centroids = np.array([v.mean(0) for v in r.polygons()])  # inside each convex polygon
@@ -92,7 +93,7 @@ def test_segment_pieces_carry_their_patterns():
     rng = np.random.default_rng(3)
     params = random_net(rng, [8, 8, 8])
     xa, xb = np.array([-2.0, 0.5]), np.array([2.0, -1.0])
-    r = count_regions_1d(params, xa, xb)
+    r = count_segment(params, xa, xb)
     t_mid = (r.t[1:] + r.t[:-1]) / 2
     np.testing.assert_array_equal(activation_pattern(params, xa + t_mid[:, None] * (xb - xa)), r.pattern)
 
@@ -100,7 +101,7 @@ def test_segment_pieces_carry_their_patterns():
 def test_dense_grid_sampling_is_a_lower_bound_close_to_the_exact_count():
     rng = np.random.default_rng(4)
     params = random_net(rng, [6, 6, 6])
-    r = count_regions_2d(params, [[-1, 1], [-1, 1]])
+    r = count_regions(params, [[-1, 1], [-1, 1]])
     g = np.linspace(-1, 1, 400)
     x = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)  # (160000, 2)
     sampled = np.unique(activation_pattern(params, x), axis=0)
@@ -120,16 +121,69 @@ def test_dense_grid_sampling_is_a_lower_bound_close_to_the_exact_count():
 )
 def test_bad_params_raise(params, match):
     with pytest.raises(ValueError, match=match):
-        count_regions_2d(params, [[0, 1], [0, 1]])
+        count_regions(params, [[0, 1], [0, 1]])
 
 
 def test_bad_box_or_segment_raises():
     params = random_net(np.random.default_rng(0), [3])
-    with pytest.raises(ValueError, match=r"box .* got \[\[0.0, 1.0\], \[0.0, 1.0\], \[0.0, 1.0\]\]"):
-        count_regions_2d(params, [[0, 1], [0, 1], [0, 1]])
-    with pytest.raises(ValueError, match="x0 < x1"):
-        count_regions_2d(params, [[1, 0], [0, 1]])
+    with pytest.raises(ValueError, match=r"box must be .* got \[\[0.0, 1.0\], \[0.0, 1.0\], \[0.0, 1.0\]\]"):
+        count_regions(params, [[0, 1], [0, 1], [0, 1]])
+    with pytest.raises(ValueError, match="lo < hi"):
+        count_regions(params, [[1, 0], [0, 1]])
     with pytest.raises(ValueError, match=r"\(2,\) and \(3,\)"):
-        count_regions_1d(params, [0, 0], [1, 1, 1])
+        count_segment(params, [0, 0], [1, 1, 1])
     with pytest.raises(ValueError, match=r"W.shape=\(3, 2\), expected \(3, 3\)"):
-        count_regions_1d(params, [0, 0, 0], [1, 1, 1])
+        count_segment(params, [0, 0, 0], [1, 1, 1])
+
+
+# ---------------------------------------------------------------- margins and fixed-order arithmetic
+
+
+def test_affine_sums_in_a_fixed_order_and_agrees_with_matmul():
+    rng = np.random.default_rng(5)
+    h, W, b = rng.normal(size=(7, 3, 5)), rng.normal(size=(4, 5)), rng.normal(size=4)
+    expected = ((((h[..., :1] * W[:, 0] + h[..., 1:2] * W[:, 1]) + h[..., 2:3] * W[:, 2]) + h[..., 3:4] * W[:, 3])
+                + h[..., 4:5] * W[:, 4]) + b  # fmt: skip
+    np.testing.assert_array_equal(affine(h, W, b), expected)  # bit for bit: j = 0, 1, ... in order
+    np.testing.assert_allclose(affine(h, W, b), h @ W.T + b, rtol=1e-12)
+
+
+def test_side_reads_values_within_the_margin_as_on_the_line():
+    m = np.ones(5)
+    z = np.array([1e-3, -1e-3, 0.5 * SIGN, -0.5 * SIGN, 0.0])
+    np.testing.assert_array_equal(side(z, m), [1, -1, 0, 0, 0])
+    # 0.5 SIGN is above the float-noise level NOISE: inside the noise band; 0 is a clean zero
+    assert tally(z, m) == Decisions(total=5, zero=1, noise_band=2)
+
+
+def three_lines(offset):
+    """x = 0, y = 0 and x + y = offset in [-1, 1]^2, with a generic output."""
+    W, b = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0.0, 0.0, -offset])
+    return [(W, b), (np.array([[1.0, -2.0, 3.5]]), np.zeros(1))]
+
+
+def test_concurrent_lines_do_not_cut_a_sliver():
+    # three lines through one point: 6 regions, not Zaslavsky's 7 of general position
+    r = count_regions(three_lines(0.0), [[-1, 1], [-1, 1]])
+    assert r.n_activation == r.n_linear == 6
+    assert r.decisions.zero > 0 and r.decisions.noise_band == 0
+
+
+def test_a_thin_triangle_above_the_margin_is_resolved():
+    # x + y = 1e-6 misses the crossing of x = 0 and y = 0: a triangle of legs 1e-6, 7 regions
+    r = count_regions(three_lines(1e-6), [[-1, 1], [-1, 1]])
+    assert r.n_activation == r.n_linear == 7 and r.decisions.noise_band == 0
+
+
+def test_a_triangle_inside_the_noise_band_is_read_as_a_point_and_tallied():
+    # offset 2^-40 (~9e-13) on magnitudes ~2: between float noise and the margin, read as 0
+    r = count_regions(three_lines(2.0**-40), [[-1, 1], [-1, 1]])
+    assert r.n_activation == 6 and r.decisions.noise_band > 0
+
+
+def test_random_nets_make_no_decision_in_the_noise_band():
+    rng = np.random.default_rng(7)
+    for widths in ([12], [6, 6], [4, 4, 4]):
+        params = random_net(rng, widths)
+        assert count_regions(params, [[-1, 1], [-1, 1]]).decisions.noise_band == 0
+        assert count_segment(params, [-1.0, -1.0], [1.0, 1.0]).decisions.noise_band == 0
