@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from experiments import conclusion
+from experiments.conclusion import summary as conclusion
 
 
 def tables(xor_rate=1.0, spiral_acc=0.95, sgd_last=0.01):

@@ -1,28 +1,25 @@
+import re
+
+from experiments.training import plan as TR_PLAN
+
 TR = "training"
 TR_CATEGORY = "6. Training"
-TR_SRC = src(
-    "experiments/training.py",
-    "experiments/l2_sweep.py",
-    "experiments/sgd_noise.py",
-    "experiments/nonconvex.py",
-)
-TR_LAMS = {
-    f"{lam:g}": lam for lam in config[TR]["l2"]["lambdas"]
-}  # file-name form, as l2_sweep.lam_name
-TR_TASKS = ["spiral", "xor"]
+TR_CFG = config[TR]
+TR_L2 = TR_PLAN.l2_cells(TR_CFG)  # cell name -> job parameters
+TR_MINIMA = TR_PLAN.minima_cells(TR_CFG)
 TR_TABLES = [
     "l2_summary",
     "sgd_running_mean",
     "sgd_variance",
     "sgd_curves",
-    *[f"minima_{t}" for t in TR_TASKS],
-    *[f"minima_{t}_clusters" for t in TR_TASKS],
+    *[f"minima_{t}" for t in TR_MINIMA],
+    *[f"minima_{t}_clusters" for t in TR_MINIMA],
 ]
 TR_FIGURES = [
     "l2_sweep",
     "sgd_gradient_noise",
     "sgd_curves",
-    *[f"minima_{t}" for t in TR_TASKS],
+    *[f"minima_{t}" for t in TR_MINIMA],
 ]
 CLAIM_PARTS.append(f"results/{TR}/claims.csv")
 TARGETS.extend(
@@ -31,8 +28,8 @@ TARGETS.extend(
 
 
 wildcard_constraints:
-    tr_lam=r"[0-9.e+-]+",
-    tr_task="|".join(TR_TASKS),
+    tr_lam="|".join(re.escape(c) for c in TR_L2),
+    tr_task="|".join(TR_MINIMA),
 
 
 localrules:
@@ -43,28 +40,26 @@ localrules:
 rule training_l2_cell:
     """C14: one L2 strength lambda, all its seeds trained together as one ensemble."""
     input:
-        CORE,
-        TR_SRC,
+        family_src(TR),
     output:
         f"results/{TR}/l2/lam_{{tr_lam}}.csv",
     log:
-        f"logs/{TR}/l2_{{tr_lam}}.log",
+        f"logs/{TR}/l2_cell_{{tr_lam}}.log",
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda w: block(TR, "l2", lam=TR_LAMS[w.tr_lam]),
+        cfg=lambda w: cfg_json(TR_L2[w.tr_lam]),
     shell:
-        legacy_cmd(TR, "l2_cell")
+        family_cmd(TR, "l2_cell")
 
 
 rule training_l2_summary:
     """C14: weight norm and train/test gap vs lambda, from the lambda cells."""
     input:
-        CORE,
-        TR_SRC,
-        expand(f"results/{TR}/l2/lam_{{lam}}.csv", lam=sorted(TR_LAMS)),
+        family_src(TR),
+        expand(f"results/{TR}/l2/lam_{{lam}}.csv", lam=TR_L2),
     output:
         f"results/{TR}/l2_summary.csv",
         figure(TR, "l2_sweep", TR_CATEGORY),
@@ -75,16 +70,15 @@ rule training_l2_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=block(TR, "l2"),
+        cfg=cfg_json(TR_PLAN.l2_summary(TR_CFG)[""]),
     shell:
-        legacy_cmd(TR, "l2_summary")
+        family_cmd(TR, "l2_summary")
 
 
 rule training_sgd_gradients:
     """C15 (a, b): running mean and variance of mini-batch gradients at fixed weights."""
     input:
-        CORE,
-        TR_SRC,
+        family_src(TR),
     output:
         f"results/{TR}/sgd_running_mean.csv",
         f"results/{TR}/sgd_variance.csv",
@@ -96,16 +90,15 @@ rule training_sgd_gradients:
         mem_mb=1000,
         runtime=5,
     params:
-        cfg=block(TR, "sgd"),
+        cfg=cfg_json(TR_PLAN.sgd(TR_CFG)[""]),
     shell:
-        legacy_cmd(TR, "sgd_gradients")
+        family_cmd(TR, "sgd_gradients")
 
 
 rule training_sgd_curves:
     """C15 (c): loss curves of full-batch GD, SGD and mini-batch SGD at equal budget."""
     input:
-        CORE,
-        TR_SRC,
+        family_src(TR),
     output:
         f"results/{TR}/sgd_curves.csv",
         figure(TR, "sgd_curves", TR_CATEGORY),
@@ -116,22 +109,21 @@ rule training_sgd_curves:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=block(TR, "sgd"),
+        cfg=cfg_json(TR_PLAN.sgd(TR_CFG)[""]),
     shell:
-        legacy_cmd(TR, "sgd_curves")
+        family_cmd(TR, "sgd_curves")
 
 
 rule training_minima:
     """C18: final training loss of one task over many initial weights (one ensemble)."""
     input:
-        CORE,
-        TR_SRC,
+        family_src(TR),
     output:
         f"results/{TR}/minima_{{tr_task}}.csv",
         f"results/{TR}/minima_{{tr_task}}_clusters.csv",
         report(
             f"figures/{TR}/minima_{{tr_task}}.png",
-            caption=f"../report/{TR}/minima.rst",
+            caption=caption(TR, "minima"),
             category=TR_CATEGORY,
         ),
     log:
@@ -141,22 +133,15 @@ rule training_minima:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda w: block(
-            TR,
-            "minima",
-            w.tr_task,
-            task=w.tr_task,
-            **{k: config[TR]["minima"][k] for k in ("gap_decades", "min_seeds", "near_zero")},
-        ),
+        cfg=lambda w: cfg_json(TR_MINIMA[w.tr_task]),
     shell:
-        legacy_cmd(TR, "minima")
+        family_cmd(TR, "minima")
 
 
 rule training_claims:
     """The family's verdict rows for C14, C15 and C18, from its tables."""
     input:
-        CORE,
-        TR_SRC,
+        family_src(TR),
         [f"results/{TR}/{t}.csv" for t in TR_TABLES],
     output:
         f"results/{TR}/claims.csv",
@@ -167,6 +152,6 @@ rule training_claims:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=block(TR),
+        cfg=cfg_json(TR_PLAN.claims(TR_CFG)[""]),
     shell:
-        legacy_cmd(TR, "claims")
+        family_cmd(TR, "claims")

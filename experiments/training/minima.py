@@ -88,37 +88,3 @@ def clusters(final: pd.DataFrame, gap_decades: float, min_seeds: int) -> pd.Data
 def global_fraction(final: pd.DataFrame, near_zero: float) -> float:
     """Fraction of seeds at the global minimum: loss below `near_zero`, every point correct."""
     return float(np.mean((final["train_loss"] < near_zero) & (final["train_acc"] == 1.0)))
-
-
-def plot_minima(final: pd.DataFrame, table: pd.DataFrame, cfg: dict):
-    """Histogram of the final training loss over seeds on a log axis, clusters shaded."""
-    from experiments.plotting import figure
-
-    fig, axes = figure(1, 1, width=5.2, height=3.4)
-    ax = axes[0, 0]
-    L = final["train_loss"].to_numpy()
-    L = L[np.isfinite(L)]
-    lo, hi = np.log10(L.min()), np.log10(L.max())
-    pad = max(0.05 * (hi - lo), 0.02)
-    ax.hist(L, bins=np.logspace(lo - pad, hi + pad, 60), color="C0")
-    for _, c in table[table["counted"]].iterrows():
-        ax.axvspan(c["loss_min"] / 1.02, c["loss_max"] * 1.02, color="C1", alpha=0.15, lw=0)
-        ax.annotate(
-            f"{c['fraction']:.0%}",
-            (c["loss_median"], 1),
-            xycoords=("data", "axes fraction"),
-            ha="center",
-            va="top",
-            fontsize=7,
-            color="C1",
-        )
-    ax.set_xscale("log")
-    what = "XOR" if cfg["task"] == "xor" else f"{cfg['dataset']} (noise {cfg['noise']}, {cfg['train_pct']}% train)"
-    ax.set(
-        xlabel="final training loss (log scale)",
-        ylabel="number of seeds",
-        title=f"{what}, {list(cfg['hidden_sizes'])} {cfg['activation']}, {len(final)} seeds, "
-        f"{cfg['epochs']} epochs:\n{int(table['counted'].sum())} cluster(s) of final loss (shaded; "
-        f"gap > {cfg['gap_decades']} decades, >= {cfg['min_seeds']} seeds)",
-    )
-    return fig

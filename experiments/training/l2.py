@@ -18,11 +18,6 @@ N_LARGEST = 2  # the gap must shrink at this many largest lambdas
 N_SE = 2.0  # by more than this many standard errors of the paired difference
 
 
-def lam_name(lam: float) -> str:
-    """The file-name form of a lambda (cells are results/training/l2/lam_<name>.csv)."""
-    return f"{lam:g}"
-
-
 def l2_cell(cfg: dict, lam: float) -> pd.DataFrame:
     """Per seed: Omega of the trained weights, final train/test loss and accuracy, gap."""
     seeds = range(cfg["n_seeds"])
@@ -86,48 +81,3 @@ def verdict_parts(summary: pd.DataFrame) -> tuple[bool, bool]:
     top = s.tail(N_LARGEST)
     shrinks = bool(np.all(top["gap_change"] < -N_SE * top["gap_change_se"]))
     return falls, shrinks
-
-
-def plot_l2(summary: pd.DataFrame, cfg: dict):
-    """Omega and train/test loss vs lambda (symlog axis: lambda = 0 is included)."""
-    from experiments.plotting import figure
-
-    s = summary.sort_values("lam")
-    lam = s["lam"].to_numpy()
-    nonzero = lam[lam > 0]
-    linthresh = nonzero.min() if len(nonzero) else 1.0
-    fig, axes = figure(1, 2, width=4.3, height=3.4)
-    ax = axes[0, 0]
-    ax.errorbar(lam, s["omega"], yerr=s["omega_se"], fmt="o-", color="C0", capsize=2)
-    ax.set(
-        xscale="symlog",
-        yscale="log",
-        xlabel="L2 strength lambda (symlog axis)",
-        ylabel="Omega = 1/2 sum ||W||^2 after training",
-        title="weight norm falls with lambda",
-    )
-    ax.set_xscale("symlog", linthresh=linthresh)
-    ax.set_xlim(left=0)
-    ax = axes[0, 1]
-    for col, c, label in (
-        ("train_loss", "C0", "train"),
-        ("test_loss", "C1", "test"),
-        ("gap", "C2", "gap = test - train"),
-    ):
-        ax.errorbar(lam, s[col], yerr=s[f"{col}_se"], fmt="o-", color=c, capsize=2, label=label)
-    ax.set_xscale("symlog", linthresh=linthresh)
-    ax.set_xlim(left=0)
-    best = s.loc[s["test_loss"].idxmin(), "lam"]
-    ax.set(
-        xlabel="L2 strength lambda (symlog axis)",
-        ylabel="mean loss 1/2 (f - y)^2",
-        title=f"the train/test gap shrinks with lambda\n(lowest test loss at lambda = {best:g})",
-    )
-    ax.legend()
-    fig.suptitle(
-        f"{cfg['dataset']}, noise {cfg['noise']}, {cfg['train_pct']}% train, "
-        f"{list(cfg['hidden_sizes'])} {cfg['activation']}, {int(s['n_seeds'].iloc[0])} seeds per lambda "
-        "(mean +- s.e.)",
-        fontsize=9,
-    )
-    return fig

@@ -11,7 +11,6 @@ functions. Summarised from the other families' trained results, each with a stat
 import pandas as pd
 
 from experiments import claims
-from experiments.io import cli, write_table
 
 
 def xor_summary(xor: pd.DataFrame, bar: float) -> dict:
@@ -72,17 +71,3 @@ def claim_rows(parts: list[dict]) -> pd.DataFrame:
             )
         ]
     )
-
-
-def run(params: dict, results, figures) -> None:
-    parts = [
-        xor_summary(pd.read_csv(params["xor_success"]), params["xor_success_rate"]),
-        *playground_summary(pd.read_csv(params["playground_summary"]), params["test_accuracy"], params["epoch"]),
-        approximation_summary(pd.read_csv(params["width_errors"]), params["rms"]),
-    ]
-    write_table(pd.DataFrame(parts).drop(columns="partly", errors="ignore"), results / "summary.csv")
-    write_table(claim_rows(parts), results / "claims.csv")
-
-
-if __name__ == "__main__":
-    cli({"run": run})
