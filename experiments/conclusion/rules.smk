@@ -13,7 +13,7 @@ rule conclusion_run:
     """C19: the trained results of the logic, playground and approximation families summarised."""
     input:
         family_src(CN),
-        [f"results/{p}" for p in CN_PLAN.INPUTS.values()],
+        [f"results/{p}" for p in CN_PLAN.inputs(config[CN])],
     output:
         f"results/{CN}/summary.csv",
         f"results/{CN}/claims.csv",
