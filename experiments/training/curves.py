@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims, stats
+from experiments.progress import progress
 from experiments.stats import last_change
 from experiments.training.gradients import data, net
 from mlp.network import init
@@ -47,7 +48,7 @@ def run(cfg: dict, B: int, lr: float, seeds, key: str) -> pd.DataFrame:
 def tune(cfg: dict) -> pd.DataFrame:
     """Per candidate rate: the median final training loss over the tuning seeds and how many diverged."""
     rows = []
-    for lr in cfg["curve_lrs"]:
+    for lr in progress(cfg["curve_lrs"], f"B = {cfg['batch_size']}: learning rates"):
         h = run(cfg, cfg["batch_size"], lr, range(cfg["tune_seeds"]), "tune")
         final = h[h["epoch"] == cfg["curve_epochs"]]["train_loss"]
         rows.append({"lr": lr, "train_loss": float(final.median()), "n_diverged": int(final.isna().sum())})

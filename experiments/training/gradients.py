@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims, stats
+from experiments.progress import progress
 from mlp.data import Split, playground_split
 from mlp.network import Net, init, objective
 from mlp.params import flatten
@@ -87,7 +88,7 @@ def running_mean(cfg: dict, G: np.ndarray) -> pd.DataFrame:
     T, R = cfg["mean_draws"], cfg["mean_chains"] // GROUPS
     t = np.unique(np.geomspace(1, T, 40).round().astype(int))
     rows = []
-    for B in cfg["mean_batch_sizes"]:
+    for B in progress(cfg["mean_batch_sizes"], "running means: batch sizes"):
         gen = rng(cfg["init_seed"], "sgd", "mean", B)
         for group in range(GROUPS):
             gb = (batch_weights(gen, R * T, N, B, replace=True) @ G).reshape(R, T, -1)  # (R, T, P)

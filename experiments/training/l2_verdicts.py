@@ -37,9 +37,19 @@ def settled(cells: pd.DataFrame) -> pd.Series:
 
 
 def wide(cells: pd.DataFrame, column: str) -> pd.DataFrame:
-    """`column` as a seed x lambda table ("counted": whether the run settled)."""
-    values = settled(cells) if column == "counted" else cells[column]
-    return cells.assign(value=values).pivot(index="seed", columns="lam", values="value")
+    """`column` as a seed x lambda table."""
+    return cells.pivot(index="seed", columns="lam", values=column)
+
+
+def counted(cells: pd.DataFrame) -> pd.DataFrame:
+    """Whether each run settled, as a seed x lambda table."""
+    return wide(cells.assign(counted=settled(cells)), "counted").astype(bool)
+
+
+def median(values) -> stats.Estimate:
+    """stats.median, NaN when no value is finite (every run of a lambda diverged)."""
+    finite = np.isfinite(np.asarray(values, dtype=float))
+    return stats.median(values) if finite.any() else stats.Estimate(np.nan, np.nan, np.nan)
 
 
 def at(table: pd.DataFrame, lam_of_seed: pd.Series) -> np.ndarray:
@@ -50,9 +60,9 @@ def at(table: pd.DataFrame, lam_of_seed: pd.Series) -> np.ndarray:
 
 def vs_zero(cells: pd.DataFrame, lam_of_seed: pd.Series, column: str) -> stats.Paired:
     """`column` at each seed's lambda vs at lambda = 0, paired, over seeds where both settled."""
-    ok = wide(cells, "counted")
+    ok = counted(cells)
     zero = pd.Series(0.0, index=lam_of_seed.index)
-    both = at(ok, lam_of_seed).astype(bool) & at(ok, zero).astype(bool)
+    both = at(ok, lam_of_seed) & at(ok, zero)
     values = wide(cells, column)
     return stats.paired(at(values, lam_of_seed)[both], at(values, zero)[both])
 
@@ -70,7 +80,7 @@ def summarise(cells: pd.DataFrame) -> pd.DataFrame:
             "n_settled": int(ok[d.index].sum()),
         }
         for col in MEASURES:
-            row |= dict(zip((col, f"{col}_lo", f"{col}_hi"), stats.median(d[col])))
+            row |= dict(zip((col, f"{col}_lo", f"{col}_hi"), median(d[col])))
         diff = vs_zero(cells, pd.Series(lam, index=d["seed"].to_numpy()), "test_loss")
         row |= dict(zip(("test_diff", "test_diff_lo", "test_diff_hi"), diff.median_diff))
         row |= {"n_paired": diff.n, "collapsed": row["out_std"] < COLLAPSE_STD}
@@ -81,7 +91,7 @@ def summarise(cells: pd.DataFrame) -> pd.DataFrame:
 def pooled_choice(summary: pd.DataFrame) -> float:
     """C14's lambda: the lowest median validation loss over seeds (ties: the smaller lambda)."""
     s = summary.sort_values("lam")
-    return float(s["lam"].iloc[int(np.argmin(s["val_loss"].to_numpy()))])
+    return float(s["lam"].iloc[int(np.nanargmin(s["val_loss"].to_numpy()))])
 
 
 def select_lambda(cells: pd.DataFrame) -> pd.Series:
@@ -93,7 +103,7 @@ def selection(cells: pd.DataFrame) -> pd.DataFrame:
     """Per seed: the lambda chosen on validation data, its test loss next to lambda = 0's, and
     (shown, never used) what a choice on the test points would have picked."""
     chosen = select_lambda(cells)
-    test, ok = wide(cells, "test_loss"), wide(cells, "counted")
+    test, ok = wide(cells, "test_loss"), counted(cells)
     zero = pd.Series(0.0, index=chosen.index)
     on_test = test.idxmin(axis=1)[chosen.index]
     return pd.DataFrame(
@@ -102,7 +112,7 @@ def selection(cells: pd.DataFrame) -> pd.DataFrame:
             "lam": chosen.to_numpy(),
             "test_loss": at(test, chosen),
             "test_loss_zero": at(test, zero),
-            "counted": at(ok, chosen).astype(bool) & at(ok, zero).astype(bool),
+            "counted": at(ok, chosen) & at(ok, zero),
             "lam_on_test": on_test.to_numpy(),
             "test_loss_on_test": at(test, on_test),
         }
@@ -140,9 +150,14 @@ def c14_row(cells: pd.DataFrame, summary: pd.DataFrame) -> dict:
     below, above = c.omega.median_diff.hi < 0, c.train.median_diff.lo > 0
     better = c.test.n >= MIN_PAIRS and c.test.median_diff.hi < 0
     grid = ", ".join(f"{v:g}" for v in sorted(summary["lam"]))
+    collapse = (
+        f"nets constant from lambda = {c.collapse_from:g}, shown, not chosen"
+        if np.isfinite(c.collapse_from)
+        else "no lambda gives constant nets"
+    )
     measured = (
         f"lambda* = {c.lam:g} (lowest median validation loss over {summary['n_seeds'].max()} seeds; grid {grid}; "
-        f"nets constant from lambda = {c.collapse_from:g}, shown, not chosen); at lambda* - at lambda = 0, median "
+        f"{collapse}); at lambda* - at lambda = 0, median "
         f"paired difference over the {c.test.n} seeds where both runs settled: "
         + "; ".join(
             fmt_paired(p, w) for p, w in ((c.omega, "Omega"), (c.train, "training loss"), (c.test, "test loss"))
@@ -171,8 +186,8 @@ def clean_choices(cells: pd.DataFrame, sel: pd.DataFrame) -> tuple[int, int]:
 
 def c26_row(cells: pd.DataFrame, sel: pd.DataFrame, val_pct: int) -> dict:
     off, leaked = clean_choices(cells, sel)
-    counted = sel[sel["counted"]]
-    diff = stats.paired(counted["test_loss"], counted["test_loss_zero"])
+    kept = sel[sel["counted"]]
+    diff = stats.paired(kept["test_loss"], kept["test_loss_zero"])
     on_test, on_val = stats.median(sel["test_loss_on_test"]), stats.median(sel["test_loss"])
     picks = ", ".join(f"{lam:g} x{n}" for lam, n in sel["lam"].value_counts().sort_index().items())
     measured = (

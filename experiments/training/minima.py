@@ -22,6 +22,7 @@ were convex, the midpoint of the two could not have a higher loss than they have
 import numpy as np
 import pandas as pd
 
+from experiments.progress import progress
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
 from mlp.data import Split, playground_split
 from mlp.network import Net, init, objective
@@ -115,7 +116,7 @@ def final_losses(cfg: dict) -> tuple[pd.DataFrame, list]:
     tail = max(1, E // 10)
     legs = []
     params = initial_params(cfg, net)
-    for epochs in (E - tail, tail):
+    for epochs in progress((E - tail, tail), f"{cfg['task']}: training legs (90%, last 10%)"):
         res = train(
             net, params, data, lr=cfg["lr"], batch_size=B, epochs=epochs, eval_epochs=[0, epochs], classify=True
         )
