@@ -58,6 +58,11 @@ def tune(cfg: dict) -> pd.DataFrame:
 def chosen_lr(tuning: pd.DataFrame) -> float:
     """The eligible rate (no run diverged) with the lowest median final training loss."""
     ok = tuning[tuning["n_diverged"] == 0].sort_values("lr")
+    if ok.empty:
+        raise ValueError(
+            f"every candidate learning rate diverged at B = {tuning['batch_size'].iloc[0]}: "
+            f"add smaller rates to training.sgd.curve_lrs (now {sorted(tuning['lr'])})"
+        )
     return float(ok["lr"].iloc[int(np.argmin(ok["train_loss"].to_numpy()))])
 
 
@@ -76,7 +81,7 @@ def cell(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def final_losses(curves: pd.DataFrame) -> pd.DataFrame:
     """Per method and seed: the final training loss and its stationarity (relative change over
-    the last 10% of the budget), seeds as rows, methods as columns."""
+    the last 10% of the budget)."""
     by = curves.sort_values("epoch").groupby(["method", "seed"])["train_loss"]
     return pd.DataFrame({"final": by.last(), "stationarity": by.apply(last_change)}).reset_index()
 

@@ -22,7 +22,6 @@ were convex, the midpoint of the two could not have a higher loss than they have
 import numpy as np
 import pandas as pd
 
-from experiments.progress import progress
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
 from mlp.data import Split, playground_split
 from mlp.network import Net, init, objective
@@ -114,18 +113,14 @@ def final_losses(cfg: dict) -> tuple[pd.DataFrame, list]:
     B = cfg["batch_size"] or data.X_train.shape[0]  # 0: full batch
     E = cfg["epochs"]
     tail = max(1, E // 10)
-    legs = []
-    params = initial_params(cfg, net)
-    for epochs in progress((E - tail, tail), f"{cfg['task']}: training legs (90%, last 10%)"):
-        res = train(
-            net, params, data, lr=cfg["lr"], batch_size=B, epochs=epochs, eval_epochs=[0, epochs], classify=True
-        )
-        legs.append((params, res))
-        params = res.params
-    h = pd.DataFrame(legs[1][1].history)
+    fit = dict(lr=cfg["lr"], batch_size=B, classify=True)
+    early = train(net, initial_params(cfg, net), data, epochs=E - tail, eval_epochs=[], **fit).params  # 90%
+    res = train(net, early, data, epochs=tail, eval_epochs=[0, tail], **fit)  # the last 10%
+    params = res.params
+    h = pd.DataFrame(res.history)
     start, end = h[h["epoch"] == 0].sort_values("member"), h[h["epoch"] == tail].sort_values("member")
     loss, before = end["train_loss"].to_numpy(), start["train_loss"].to_numpy()
-    n0, n1 = norm(legs[1][0]), norm(params)
+    n0, n1 = norm(early), norm(params)
     _, _, grads = objective(net, params, data.X_train, data.Y_train)
     stationarity = np.abs(loss - before) / np.maximum(loss, np.finfo(float).tiny)
     table = pd.DataFrame(

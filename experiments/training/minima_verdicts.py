@@ -40,8 +40,9 @@ def clusters(final: pd.DataFrame, gap_decades: float, min_seeds: int) -> pd.Data
     interval), its end points' kind (most common outcome) and how far they still move. A
     cluster with fewer than `min_seeds` runs is listed but not counted as a distinct end point."""
     d = counted(final).sort_values("train_loss", kind="stable")
-    lg = np.log10(d["train_loss"].to_numpy())
-    labels = np.concatenate([[0], np.cumsum(np.diff(lg) > gap_decades)]) if len(d) else np.array([], int)
+    L = d["train_loss"].to_numpy()
+    jumps = L[1:] / L[:-1] > 10.0**gap_decades  # a ratio, not a log: the same bits on every CPU
+    labels = np.concatenate([[0], np.cumsum(jumps)]) if len(d) else np.array([], int)
     rows = []
     for k in np.unique(labels):
         c = d[labels == k]
