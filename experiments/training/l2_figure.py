@@ -13,10 +13,10 @@ def lam_axis(ax, lam) -> None:
     ax.set_xlim(0, 1.5 * lam.max())
 
 
-def median_band(ax, s: pd.DataFrame, col: str, name: str, label: str) -> None:
-    """Medians over seeds with their 95% intervals as error bars."""
+def median_band(ax, s: pd.DataFrame, col: str, c: str, label: str) -> None:
+    """Medians over seeds with their 95% intervals as error bars, in colour c."""
     yerr = [s[col] - s[f"{col}_lo"], s[f"{col}_hi"] - s[col]]
-    ax.errorbar(s["lam"], s[col], yerr=yerr, fmt="o-", ms=4, color=color(name), capsize=2, label=label)
+    ax.errorbar(s["lam"], s[col], yerr=yerr, fmt="o-", ms=4, color=c, capsize=2, label=label)
 
 
 def plot_l2(summary: pd.DataFrame, sel: pd.DataFrame, lam_star: float, cfg: dict):
@@ -31,7 +31,7 @@ def plot_l2(summary: pd.DataFrame, sel: pd.DataFrame, lam_star: float, cfg: dict
         if len(collapsed):
             ax.axvspan(collapsed.min(), 1.5 * lam.max(), color="0.85", lw=0, label="nets constant")
     ax = axes[0, 0]
-    median_band(ax, s, "omega", "omega", "median over seeds")
+    median_band(ax, s, "omega", "k", "median over seeds")  # black: no data split
     ax.set(
         yscale="log",
         xlabel="L2 strength lambda",
@@ -41,10 +41,15 @@ def plot_l2(summary: pd.DataFrame, sel: pd.DataFrame, lam_star: float, cfg: dict
     ax.legend(loc="lower left")
     ax = axes[0, 1]
     for col, name in (("train_loss", "train"), ("val_loss", "validation"), ("test_loss", "test")):
-        median_band(ax, s, col, name, name)
+        median_band(ax, s, col, color(name), name)
     ax.axvline(lam_star, color="k", ls="--", lw=1, label=f"chosen on validation: {lam_star:g}")
     ax.set(xlabel="L2 strength lambda", ylabel="loss 1/2 (f - y)^2, median over seeds", title="(b) losses")
-    ax.legend(loc="lower right", fontsize=7)
+    lo, hi = (
+        s[["train_loss_lo", "val_loss_lo", "test_loss_lo"]].min().min(),
+        s[["val_loss_hi", "test_loss_hi"]].max().max(),
+    )
+    ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.45 * (hi - lo))  # room for the legend above the curves
+    ax.legend(loc="upper left", fontsize=7, ncol=2)
     ax = axes[0, 2]
     yerr = [s["test_diff"] - s["test_diff_lo"], s["test_diff_hi"] - s["test_diff"]]
     ax.errorbar(lam, s["test_diff"], yerr=yerr, fmt="o-", ms=4, color=color("test"), capsize=2, label="test loss")

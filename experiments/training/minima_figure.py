@@ -46,7 +46,7 @@ def plot_minima(final: pd.DataFrame, table: pd.DataFrame, mids: pd.DataFrame, cf
         ylabel="relative growth of ||theta|| over the last 10%",
         title="(b) growth of the weights at the end",
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="lower right")
     ax = axes[0, 2]
     ax.set(
         xlabel="L(theta) = L(theta'), theta' = theta with units 0, 1 swapped",
