@@ -32,7 +32,7 @@ def check(block: dict) -> list[str]:
     return []  # the block alone has no cross-field constraint; see cross_check
 
 
-def problem(key: str, value, allowed: str) -> str:
+def message(key: str, value, allowed: str) -> str:
     return f"config key 'conclusion.{key}': value {value} is not allowed: {allowed}"
 
 
@@ -47,18 +47,18 @@ def cross_check(config: dict) -> list[str]:
     xor = config.get("logic", {}).get("xor_mlp", {})
     if block["xor"]["width"] not in xor.get("widths", []):
         out.append(
-            problem("xor.width", block["xor"]["width"], f"must be one of logic.xor_mlp.widths {xor.get('widths')}")
+            message("xor.width", block["xor"]["width"], f"must be one of logic.xor_mlp.widths {xor.get('widths')}")
         )
     missing = sorted(set(block["xor"]["activations"]) - set(xor.get("activations", [])))
     if missing:
         out.append(
-            problem("xor.activations", missing, f"must be among logic.xor_mlp.activations {xor.get('activations')}")
+            message("xor.activations", missing, f"must be among logic.xor_mlp.activations {xor.get('activations')}")
         )
     pg = config.get("playground", {})
     recorded = sorted({*pg.get("slide_epochs", {}).values(), pg.get("epochs")} - {None})
     if block["playground"]["epoch"] not in recorded:
         out.append(
-            problem(
+            message(
                 "playground.epoch",
                 block["playground"]["epoch"],
                 f"must be an epoch the playground summary records: {recorded} (playground.slide_epochs, playground.epochs)",
@@ -67,11 +67,11 @@ def cross_check(config: dict) -> list[str]:
     names = [playground_name(c) for c in pg.get("configs", [])]
     unknown = [c for c in block["playground"]["configs"] if c not in names]
     if unknown:
-        out.append(problem("playground.configs", unknown, f"must be among the playground configurations {names}"))
+        out.append(message("playground.configs", unknown, f"must be among the playground configurations {names}"))
     widths = config.get("approximation", {}).get("width", {}).get("widths", [])
     if block["approximation"]["width"] not in widths:
         out.append(
-            problem(
+            message(
                 "approximation.width",
                 block["approximation"]["width"],
                 f"must be one of approximation.width.widths {widths}",

@@ -79,7 +79,7 @@ def claims(block: dict) -> dict[str, dict]:
     return {"": block}
 
 
-def problem(key: str, value, allowed: str) -> str:
+def message(key: str, value, allowed: str) -> str:
     return f"config key 'training.{key}': value {value} is not allowed: {allowed}"
 
 
@@ -88,11 +88,11 @@ def check(block: dict) -> list[str]:
     out = []
     l2, sgd = block["l2"], block["sgd"]
     if 0 not in l2["lambdas"]:
-        out.append(problem("l2.lambdas", l2["lambdas"], "must contain 0 (lambda = 0 is the reference of C14 and C26)"))
+        out.append(message("l2.lambdas", l2["lambdas"], "must contain 0 (lambda = 0 is the reference of C14 and C26)"))
     fit = n_fit(l2)
     if l2["batch_size"] > fit:
         out.append(
-            problem(
+            message(
                 "l2.batch_size",
                 l2["batch_size"],
                 f"must be <= {fit}, the fitting points per seed "
@@ -104,7 +104,7 @@ def check(block: dict) -> list[str]:
         big = [B for B in sgd[key] if B > N]
         if big:
             out.append(
-                problem(
+                message(
                     f"sgd.{key}",
                     sgd[key],
                     f"every batch size must be <= N = 500 * train_pct / 100 = {N} "
@@ -115,7 +115,7 @@ def check(block: dict) -> list[str]:
         N = 4 if task == "xor" else n_train(cfg["train_pct"])
         if cfg["batch_size"] > N:
             out.append(
-                problem(
+                message(
                     f"minima.{task}.batch_size",
                     cfg["batch_size"],
                     f"must be <= {N}, the training points of the task (0 = full batch)",
@@ -123,13 +123,13 @@ def check(block: dict) -> list[str]:
             )
         if cfg["loss"] == "binary_cross_entropy" and cfg["output"] != "sigmoid":
             out.append(
-                problem(
+                message(
                     f"minima.{task}.output", repr(cfg["output"]), "must be 'sigmoid' with loss binary_cross_entropy"
                 )
             )
         if cfg["hidden_sizes"][0] < 2:
             out.append(
-                problem(
+                message(
                     f"minima.{task}.hidden_sizes",
                     cfg["hidden_sizes"],
                     "the first hidden layer needs >= 2 units (its units 0 and 1 are swapped to show non-convexity)",
