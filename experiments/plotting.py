@@ -28,6 +28,9 @@ NAMED = {  # names that appear in several families keep one colour everywhere
     "sign": OKABE_ITO[4],
     "softmax": OKABE_ITO[3],
     "sparsemax": OKABE_ITO[5],
+    "train": OKABE_ITO[0],  # data splits
+    "validation": OKABE_ITO[2],
+    "test": OKABE_ITO[5],
 }
 
 

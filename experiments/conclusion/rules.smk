@@ -1,22 +1,19 @@
+from experiments.conclusion import plan as CN_PLAN
+
 CN = "conclusion"
-CN_INPUTS = {
-    "xor_success": "results/logic/xor_success.csv",
-    "playground_summary": "results/playground/summary.csv",
-    "width_errors": "results/approximation/width_errors.csv",
-}
 CLAIM_PARTS.append(f"results/{CN}/claims.csv")
 TARGETS.append(f"results/{CN}/summary.csv")
 
 
 localrules:
-    conclusion,
+    conclusion_run,
 
 
-rule conclusion:
+rule conclusion_run:
     """C19: the trained results of the logic, playground and approximation families summarised."""
     input:
-        list(CN_INPUTS.values()),
-        src("experiments/conclusion.py"),
+        family_src(CN),
+        [f"results/{p}" for p in CN_PLAN.inputs(config[CN])],
     output:
         f"results/{CN}/summary.csv",
         f"results/{CN}/claims.csv",
@@ -27,6 +24,6 @@ rule conclusion:
         mem_mb=500,
         runtime=2,
     params:
-        cfg=block(CN, **CN_INPUTS),
+        cfg=cfg_json(CN_PLAN.run(config[CN])[""]),
     shell:
-        legacy_cmd(CN, "run")
+        family_cmd(CN, "run")

@@ -1,0 +1,95 @@
+"""C19, the lecture's conclusion: MLPs trained by SGD with backpropagation learn these
+functions. Summarised from the other families' trained results, each part against a bar
+fixed in the config before the run, with a 95% interval:
+
+- XOR (logic family): full-batch gradient descent at the configured width; the success
+  fraction per activation (Clopper-Pearson) must lie above its bar;
+- Playground (playground family): mini-batch SGD (B = 10); the median test accuracy of each
+  configured architecture at the configured epoch (distribution-free interval) must lie
+  above its bar;
+- 1-D targets (approximation family): plain SGD; the RMS error at the configured width must
+  reach its bar in every (target, activation) cell (partly: it falls from width 1 in all).
+"""
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from experiments import claims, stats
+from experiments.conclusion.inputs import Inputs
+
+EVIDENCE = (
+    "results/logic/xor_success.csv; results/playground/summary.csv; results/playground/runs/<config>_seeds.csv; "
+    "results/approximation/width_errors.csv"
+)
+
+
+class Part(NamedTuple):
+    part: str
+    holds: bool
+    partly: bool
+    measured: str
+
+
+def xor_part(xor: pd.DataFrame, cfg: dict) -> Part:
+    at = xor[(xor["width"] == cfg["width"]) & xor["activation"].isin(cfg["activations"])]
+    rates = {r.activation: stats.fraction(int(r.successes), int(r.seeds)) for r in at.itertuples()}
+    above = [r.lo >= cfg["success_rate"] for r in rates.values()]
+    text = ", ".join(f"{a} {r.fmt('.3f')}" for a, r in rates.items())
+    return Part(
+        "XOR",
+        all(above),
+        any(above),
+        f"XOR, width {cfg['width']}: fraction of seeds solving all 4 points {text} (bar: interval above {cfg['success_rate']})",
+    )
+
+
+def playground_part(seeds: dict[str, pd.DataFrame], cfg: dict) -> Part:
+    medians = {name: stats.median(d["test_acc"]) for name, d in seeds.items()}
+    above = [m.lo >= cfg["test_accuracy"] for m in medians.values()]
+    text = ", ".join(f"{name} {m.fmt('.3f')} ({len(seeds[name])} seeds)" for name, m in medians.items())
+    return Part(
+        "Playground",
+        all(above),
+        any(above),
+        f"Playground at epoch {cfg['epoch']}: median test accuracy {text} (bar: interval above {cfg['test_accuracy']})",
+    )
+
+
+def approximation_part(errors: pd.DataFrame, cfg: dict) -> Part:
+    ends = errors[errors["K"].isin([1, cfg["width"]])].pivot_table(
+        index=["target", "activation"], columns="K", values="rms"
+    )
+    falls, reaches = ends[cfg["width"]] < ends[1], ends[cfg["width"]] <= cfg["rms"]
+    share = stats.fraction(int(reaches.sum()), len(ends))
+    return Part(
+        "1-D targets",
+        bool(reaches.all()),
+        bool(falls.all()),
+        f"1-D targets by plain SGD: RMS error falls from width 1 to {cfg['width']} in {int(falls.sum())}/{len(ends)} "
+        f"(target, activation) cells and reaches RMS <= {cfg['rms']} in a fraction {share.fmt('.2f')} of them "
+        f"(median RMS at width {cfg['width']}: {stats.median(ends[cfg['width']]).fmt()}; bar: every cell)",
+    )
+
+
+def parts(data: Inputs, cfg: dict) -> list[Part]:
+    return [
+        xor_part(data.xor, cfg["xor"]),
+        playground_part(data.seeds, cfg["playground"]),
+        approximation_part(data.errors, cfg["approximation"]),
+    ]
+
+
+def claim_rows(found: list[Part]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            claims.row(
+                "C19",
+                "; ".join(p.measured for p in found),
+                "every trained result reaches its bar (stated in each part; judged architectures, widths and the "
+                "epoch fixed in the config before the run); partly if some part reaches it or holds in part",
+                claims.verdict(all(p.holds for p in found), any(p.holds or p.partly for p in found)),
+                EVIDENCE,
+            )
+        ]
+    )
