@@ -248,6 +248,13 @@ def check(config, spec: dict | None = None, plans: dict | None = None) -> None:
     problems = messages(config, spec)
     if not problems and plans:
         problems = [line for family, plan in sorted(plans.items()) for line in plan.check(config[family])]
+        # checks that need other families' blocks (e.g. the conclusion judges what they record)
+        problems += [
+            line
+            for _, plan in sorted(plans.items())
+            if hasattr(plan, "cross_check")
+            for line in plan.cross_check(config)
+        ]
         if not problems:
             problems = over_limits(config, plans)
     if problems:

@@ -148,7 +148,7 @@ HAND = [
     (("training", "l2", "lambdas", 1), -0.01, "must be >= 0"),
     (("training", "l2", "activation"), "softplus", "must be one of 'linear', 'relu', 'sigmoid', 'sign', 'tanh'"),
     (("training", "sgd", "data_seed"), -3, "must be >= 0"),
-    (("training", "sgd", "curve_lr"), 0, "must be > 0"),
+    (("training", "sgd", "curve_lrs", 0), 0, "must be > 0"),
 ]
 CATALOGUE = [("hand", *c) for c in HAND] + [("schema", *c) for c in GENERATED]
 
