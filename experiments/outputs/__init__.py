@@ -1,0 +1,1 @@
+"""Outputs as probabilities: Outputs are probabilities; one output per class; predict the argmax (L219, L465-469, L1038, L1046): sigmoid and softmax outputs estimate P(y = c | x); the loss should match the test metric; the sparsemax loss serves multi-class and multi-label data."""
