@@ -1,18 +1,92 @@
-"""Steps of the outputs family (`python -m experiments.outputs run`)."""
+"""Steps of the outputs family (`python -m experiments.outputs STEP`): train (one cell per data
+set: every model over seeds, scored against labels and the known P(y | x), with its figures)
+and summary (medians with intervals, paired comparisons, the loss x metric table, claim rows)."""
 
-from experiments.cli import cli
-from experiments.io import write_figure, write_table
-from experiments.outputs.measure import claim_rows, measure, plot
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.cli import Step, cli
+from experiments.io import read_table, write_figure, write_table
+from experiments.outputs import plan
+from experiments.outputs.figures import plot_maps, plot_reliability
+from experiments.outputs.summary import (
+    bayes_table,
+    loss_metric_table,
+    medians,
+    own_metric_comparisons,
+    per_member,
+    support_comparisons,
+)
+from experiments.outputs.trained import MEMBER_COLUMNS, converged, members_table, reliability_table, train_models
+from experiments.outputs.verdicts import (
+    row_argmax,
+    row_bayes,
+    row_other_losses,
+    row_own_metric,
+    row_probabilities,
+    row_support,
+    row_zeros,
+)
 
 
-def run(cfg: dict, results, figures) -> None:
-    table = measure(cfg["points"], cfg["z_max"])
-    write_table(table, results / "measurements.csv")
-    write_table(claim_rows(table, cfg["tolerance"]), results / "claims.csv")
-    write_figure(plot(table), figures / "measurements.png")
+def train(cfg: dict, results: Path, figures: Path) -> None:
+    """One data set: train every model over seeds, score it, draw its reliability and maps."""
+    mix, splits, models = train_models(cfg)
+    name = cfg["dataset"]
+    write_table(members_table(models), results / "members" / f"{name}.csv")
+    if not mix.multilabel:
+        write_table(reliability_table(models), results / "reliability" / f"{name}.csv")
+        write_figure(plot_reliability(name, mix, splits, models, cfg), figures / f"reliability_{name}.png")
+    write_figure(plot_maps(name, mix, splits, models, cfg), figures / f"maps_{name}.png")
 
 
-STEPS = {"run": run}
+def summary(cfg: dict, results: Path, figures: Path) -> None:
+    """Every data set's members: statistics, comparisons and the family's claim rows."""
+    datasets, seeds = cfg["datasets"], list(range(cfg["seed"], cfg["seed"] + cfg["seeds"]))
+    members = pd.concat(
+        [
+            read_table(
+                results / "members" / f"{d}.csv",
+                MEMBER_COLUMNS,
+                rows=len(seeds) * len(spec["losses"]),
+                values={"dataset": [d], "seed": seeds, "loss": list(spec["losses"])},
+            )
+            for d, spec in datasets.items()
+        ],
+        ignore_index=True,
+    )
+    values = per_member(members, {d: spec["data"]["classes"] for d, spec in datasets.items()})
+    counted = converged(values, cfg["converged_tol"])
+    table = medians(values, counted)
+    comparisons = own_metric_comparisons(values, counted)
+    support = support_comparisons(values, counted, datasets)
+    bayes = bayes_table(values, datasets, cfg["quadrature_step"])
+    for df, file in [
+        (table, "summary"),
+        (loss_metric_table(table), "loss_metric"),
+        (comparisons, "own_metric"),
+        (support, "support"),
+        (bayes, "bayes"),
+    ]:
+        write_table(df, results / f"{file}.csv")
+    crit = cfg["criteria"]
+    rows = [
+        row_probabilities(table, datasets, crit),
+        row_argmax(table, datasets, crit),
+        row_own_metric(comparisons, datasets),
+        row_zeros(table, datasets),
+        row_support(table, support, datasets, crit),
+        row_other_losses(table, datasets, crit),
+        row_bayes(bayes, crit),
+    ]
+    write_table(pd.DataFrame(rows), results / "claims.csv")
+
+
+STEPS = {
+    "train": Step(train, plan.train_cells),
+    "summary": Step(summary, plan.summary_cells),
+}
 
 if __name__ == "__main__":
     cli(STEPS)
