@@ -35,9 +35,8 @@ def train(cfg: dict, results: Path, figures: Path) -> None:
     mix, splits, models = train_models(cfg)
     name = cfg["dataset"]
     write_table(members_table(models), results / "members" / f"{name}.csv")
-    if not mix.multilabel:
-        write_table(reliability_table(models), results / "reliability" / f"{name}.csv")
-        write_figure(plot_reliability(name, mix, splits, models, cfg), figures / f"reliability_{name}.png")
+    write_table(reliability_table(models), results / "reliability" / f"{name}.csv")
+    write_figure(plot_reliability(name, mix, splits, models, cfg), figures / f"reliability_{name}.png")
     write_figure(plot_maps(name, mix, splits, models, cfg), figures / f"maps_{name}.png")
 
 

@@ -60,7 +60,7 @@ def plot_reliability(name: str, mix: Mixture, splits: dict[str, Points], models:
             ax.plot(b["confidence"], b["frequency"], "s", mfc="none", color=c, ms=5, label="top class: frequency")
         ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel="estimated P_hat(c | x)")
         ax.set_title(f"{model_label(m)}\n{rows.sum()}/{len(rows)} converged members")
-    axes[0, 0].set_ylabel("true P(c | x)")
+    axes[0, 0].set_ylabel("true E[q_c | x]" if mix.multilabel else "true P(c | x)")
     axes[0, 0].legend(loc="upper left")
     fig.suptitle(f"{name}: estimated vs true class probabilities on test points (grey: all points and classes)")
     return fig

@@ -45,14 +45,16 @@ def point_metrics(Z: np.ndarray, P: np.ndarray, Y: np.ndarray, floor: float) -> 
     }
 
 
-def binned(P: np.ndarray, T: np.ndarray, labels: np.ndarray, bins: int) -> dict[str, np.ndarray]:
+def binned(P: np.ndarray, T: np.ndarray, labels: np.ndarray | None, bins: int) -> dict[str, np.ndarray]:
     """Top-label reliability per member and bin (M, bins): the count, the mean confidence
-    max_c P_c, the mean true probability of the predicted class T_pred, and the frequency with
-    which the predicted class is the label. Equal-width bins on [0, 1]."""
+    max_c P_c, the mean true probability T of the predicted class, and (given the labels of
+    single-label data, else NaN) how often the predicted class is the label. Equal-width bins
+    on [0, 1]."""
     M, n, _ = P.shape
     pred = P.argmax(-1)  # (M, n)
     conf = np.take_along_axis(P, pred[..., None], -1)[..., 0]
     true = np.take_along_axis(T, pred[..., None], -1)[..., 0]
+    hit = np.full(conf.shape, np.nan) if labels is None else (pred == labels).astype(float)
     b = np.minimum((conf * bins).astype(int), bins - 1)
     idx = (np.arange(M)[:, None] * bins + b).ravel()  # one bincount for all members
 
@@ -61,19 +63,17 @@ def binned(P: np.ndarray, T: np.ndarray, labels: np.ndarray, bins: int) -> dict[
 
     count = per_bin(np.ones_like(conf))
     with np.errstate(invalid="ignore"):  # empty bins: NaN means
-        return {
-            "count": count,
-            "confidence": per_bin(conf) / count,
-            "true": per_bin(true) / count,
-            "frequency": per_bin((pred == labels).astype(float)) / count,
-        }
+        means = {k: per_bin(w) / count for k, w in (("confidence", conf), ("true", true), ("frequency", hit))}
+    return {"count": count, **means}
 
 
 def ece(bins: dict[str, np.ndarray], against: str) -> np.ndarray:
     """Expected calibration error per member: sum_b (n_b / n) |mean confidence - mean `against`|,
-    with `against` 'frequency' (the usual estimate from labels) or 'true' (the known P)."""
+    with `against` 'frequency' (the usual estimate from labels) or 'true' (the known P);
+    NaN where `against` is NaN in a non-empty bin (no labels)."""
     w = bins["count"] / bins["count"].sum(-1, keepdims=True)
-    return np.nansum(w * np.abs(bins["confidence"] - bins[against]), axis=-1)
+    gap = np.where(bins["count"] > 0, np.abs(bins["confidence"] - bins[against]), 0.0)
+    return np.sum(w * gap, axis=-1)
 
 
 def support_counts(pred: np.ndarray, true: np.ndarray) -> dict[str, np.ndarray]:

@@ -41,7 +41,7 @@ class Model(NamedTuple):
     Z: np.ndarray  # (M, n_test, C)
     P: np.ndarray  # (M, n_test, C)
     table: pd.DataFrame  # one row per member
-    bins: dict | None  # single-label data: top-label reliability per member and bin (metrics.binned)
+    bins: dict  # top-label reliability per member and bin (metrics.binned)
 
 
 def seeds_of(cfg: dict) -> list[int]:
@@ -103,7 +103,7 @@ def labels_of(mix: Mixture, blobs: np.ndarray) -> np.ndarray:
 
 def score(mix: Mixture, output: str, z: np.ndarray, splits: dict[str, Points], z_val, cfg: dict):
     """Per-member test metrics {name: (M,)} of one model from its test (and validation) logits,
-    the reliability bins (single-label data, else None), and the class view (Z, P)."""
+    its reliability bins, and the class view (Z, P)."""
     te = splits["test"]
     Z, P = class_view(output, z)
     T, Y, S = truth(mix, te.X), targets(mix, te.blobs), mix.sets[te.blobs]
@@ -115,7 +115,9 @@ def score(mix: Mixture, output: str, z: np.ndarray, splits: dict[str, Points], z
         "mae": np.mean(np.abs(P - T), axis=(-2, -1)),
         "bayes_correct": np.sum(np.all(bayes_sets(mix, te.X) == S, axis=-1), axis=-1),
     }
-    bins = None
+    labels = None if mix.multilabel else labels_of(mix, te.blobs)
+    bins = binned(P, T, labels, cfg["bins"])
+    cols |= {"ece": ece(bins, "frequency"), "ece_true": ece(bins, "true")}
     if mix.multilabel:  # the predicted label set: exact zeros for sparsemax, else a threshold chosen on validation
         t = np.zeros(len(z)) if output == "sparsemax" else pick_threshold(
             class_view(output, z_val)[1], mix.sets[splits["validation"].blobs], cfg["thresholds"]
@@ -124,9 +126,7 @@ def score(mix: Mixture, output: str, z: np.ndarray, splits: dict[str, Points], z
         cols |= {"threshold": t, **support_counts(P > t[:, None, None], S)}
         cols |= {"bayes_tp": bayes["tp"], "bayes_predicted": bayes["predicted"]}
     else:
-        bins = binned(P, T, labels_of(mix, te.blobs), cfg["bins"])
-        cols |= {"correct": np.sum(P.argmax(-1) == labels_of(mix, te.blobs), axis=-1)}
-        cols |= {"ece": ece(bins, "frequency"), "ece_true": ece(bins, "true")}
+        cols |= {"correct": np.sum(P.argmax(-1) == labels, axis=-1)}
     return cols, bins, Z, P
 
 
