@@ -10,7 +10,7 @@ from pathlib import Path
 from snakemake.utils import min_version
 
 from experiments.config import families, load_config
-from experiments.suite import check_config
+from experiments.suite import check_config, plans
 
 min_version("9.0")
 
@@ -20,6 +20,7 @@ BASE = Path(workflow.basedir)
 # cost limits before any job is planned
 config.update(load_config(BASE / "config.yaml", dict(config)))
 FAMILIES = families()
+PLANS = plans()  # family -> experiments/<family>/plan.py: sweep cells, cross-field checks, costs
 check_config(config)
 
 

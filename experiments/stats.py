@@ -3,21 +3,23 @@ verdict uses carries a 95% interval, and a comparison is decided by an interval 
 test, never by a point estimate.
 
 All intervals here are exact or distribution-free (no resampling), so the same numbers give
-the same interval on every machine:
-- a fraction k/n: Clopper-Pearson (scipy's `binomtest(...).proportion_ci`);
+the same interval on every machine (computed with scipy.special's beta and binomial
+functions, which every job has loaded already; scipy.stats would add a second to each job's
+start-up):
+- a fraction k/n: Clopper-Pearson (beta quantiles);
 - a quantile of a sample: the order-statistic interval [x_(i), x_(j)] whose binomial
   coverage is >= 95% (the distribution-free confidence interval of a quantile);
 - where a value falls in a sample (its percentile rank): the fraction of the sample below it,
   with the Clopper-Pearson interval;
 - paired samples: the sign test on the paired differences (exact binomial), and the
   order-statistic interval of the median difference;
-- a fitted slope: least squares with the t interval (scipy's `linregress`).
+- a fitted slope: least squares with the t interval.
 """
 
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy.special import bdtr, betaincinv, stdtrit
 
 LEVEL = 0.95
 
@@ -42,20 +44,31 @@ def fraction(k: int, n: int) -> Estimate:
     """k/n with the exact (Clopper-Pearson) interval."""
     if n <= 0 or not 0 <= k <= n:
         raise ValueError(f"need 0 <= k <= n and n > 0, got k={k}, n={n}")
-    ci = stats.binomtest(int(k), int(n)).proportion_ci(LEVEL, method="exact")
-    return Estimate(k / n, float(ci.low), float(ci.high))
+    tail = (1 - LEVEL) / 2
+    lo = float(betaincinv(k, n - k + 1, tail)) if k > 0 else 0.0
+    hi = float(betaincinv(k + 1, n - k, 1 - tail)) if k < n else 1.0
+    return Estimate(k / n, lo, hi)
+
+
+def _binom_cdf(n: int, p: float) -> np.ndarray:
+    """P(X <= i) for i = 0..n, X ~ Binomial(n, p)."""
+    return bdtr(np.arange(n + 1), n, p)
 
 
 def _order_interval(n: int, p: float) -> tuple[int, int]:
     """0-based ranks (i, j) with P(x_(i) <= q_p <= x_(j)) >= LEVEL, as nearly symmetric as
     the binomial allows; (0, n-1) when even the full range cannot reach the level."""
-    dist = stats.binom(n, p)
+    cdf = np.r_[_binom_cdf(n, p), 1.0]  # ranks below the quantile ~ Binomial(n, p)
+
+    def F(i):  # P(X <= i), with P(X <= -1) = 0
+        return cdf[i] if i >= 0 else 0.0
+
     tail = (1 - LEVEL) / 2
-    i = int(dist.ppf(tail))  # ranks below the quantile ~ Binomial(n, p)
-    j = int(dist.ppf(1 - tail)) + 1
-    while i > 0 and dist.cdf(j - 1) - dist.cdf(i - 1) < LEVEL:
+    i = int(np.searchsorted(cdf, tail))  # the binomial's tail and 1 - tail quantiles
+    j = int(np.searchsorted(cdf, 1 - tail)) + 1
+    while i > 0 and F(j - 1) - F(i - 1) < LEVEL:
         i -= 1
-    while j < n and dist.cdf(j - 1) - dist.cdf(i - 1) < LEVEL:
+    while j < n and F(j - 1) - F(i - 1) < LEVEL:
         j += 1
     return max(i - 1, 0), min(j - 1, n - 1)
 
@@ -102,15 +115,22 @@ def paired(a, b) -> Paired:
     n_lower, n_higher = int(np.sum(d < 0)), int(np.sum(d > 0))
     n_untied = n_lower + n_higher
     lower = fraction(n_lower, n_untied) if n_untied else Estimate(0.5, 0.0, 1.0)
-    p = stats.binomtest(n_lower, n_untied).pvalue if n_untied else 1.0
+    tail = min(bdtr(n_lower, n_untied, 0.5), bdtr(n_untied - n_lower, n_untied, 0.5)) if n_untied else 0.5
+    p = min(1.0, 2 * float(tail))  # two-sided exact sign test (the binomial is symmetric at 1/2)
     return Paired(int(d.size), lower, median(d), float(p))
 
 
 def slope(x, y) -> Estimate:
     """Least-squares slope of y on x with its t interval."""
-    fit = stats.linregress(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    half = stats.t.ppf(0.5 + LEVEL / 2, len(x) - 2) * fit.stderr if len(x) > 2 else np.inf
-    return Estimate(float(fit.slope), float(fit.slope - half), float(fit.slope + half))
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    dx = x - x.mean()
+    b = float(dx @ (y - y.mean()) / (dx @ dx))
+    if len(x) <= 2:
+        return Estimate(b, -np.inf, np.inf)
+    resid = y - y.mean() - b * dx
+    stderr = np.sqrt(resid @ resid / (len(x) - 2) / (dx @ dx))
+    half = float(stdtrit(len(x) - 2, 0.5 + LEVEL / 2) * stderr)
+    return Estimate(b, b - half, b + half)
 
 
 def last_change(curve, frac: float = 0.1) -> float:

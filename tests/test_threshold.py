@@ -177,6 +177,43 @@ def test_monomial_features_shape_and_orthogonality():
     np.testing.assert_array_equal(monomial_features(X, 1), X)
 
 
+# --- cross-CPU: LP decisions do not sit on float noise ---
+
+# inputs moved by a few ulps: x (1 + k 2^-52), and the next float toward +inf
+PERTURBATIONS = {
+    "1 ulp up": lambda X: X * (1 + 2.0**-52),
+    "2 ulps down": lambda X: X * (1 - 2 * 2.0**-52),
+    "3 ulps up": lambda X: X * (1 + 3 * 2.0**-52),
+    "nextafter": lambda X: np.nextafter(X, np.inf),
+}
+
+
+@pytest.mark.parametrize("perturb", PERTURBATIONS.values(), ids=PERTURBATIONS.keys())
+def test_lp_decisions_stable_under_ulp_perturbation(perturb):
+    for n in (2, 3):
+        X = truth_table_inputs(n)
+        for index in range(2 ** (2**n)):
+            y = function_outputs(index, n)
+            assert separate(perturb(X), y).separable == separate(X, y).separable, (n, index)
+
+
+@pytest.mark.parametrize("perturb", PERTURBATIONS.values(), ids=PERTURBATIONS.keys())
+def test_counts_and_parity_order_stable_under_ulp_perturbation(perturb, monkeypatch):
+    import mlp.threshold
+
+    monkeypatch.setattr(mlp.threshold, "truth_table_inputs", lambda n: perturb(truth_table_inputs(n)))
+    assert [count_threshold_functions(n).count for n in (1, 2, 3)] == [4, 14, 104]  # OEIS A000609
+    for n in (2, 3, 4):
+        assert [order_k_separable(n, k).separable for k in range(1, n + 1)] == [False] * (n - 1) + [True]
+
+
+def test_count_of_four_inputs_stable_under_ulp_perturbation(monkeypatch):
+    import mlp.threshold
+
+    monkeypatch.setattr(mlp.threshold, "truth_table_inputs", lambda n: np.nextafter(truth_table_inputs(n), -np.inf))
+    assert count_threshold_functions(4).count == 1882  # OEIS A000609
+
+
 # --- properties ---
 
 points = st.integers(1, 3).flatmap(

@@ -1,11 +1,8 @@
+from experiments.logic import plan as LG_PLAN
+
 LG = "logic"
 LG_CATEGORY = "1. Neurons and logic"
-
-
-localrules:
-    logic_claims,
-
-
+LG_BLOCK = config[LG]
 CLAIM_PARTS.append(f"results/{LG}/claims.csv")
 TARGETS.extend(
     [
@@ -13,6 +10,7 @@ TARGETS.extend(
         f"results/{LG}/threshold_counts.csv",
         f"results/{LG}/best_linear.csv",
         f"results/{LG}/parity_order.csv",
+        f"results/{LG}/parity_tree.csv",
         f"results/{LG}/neuron_summary.csv",
         f"results/{LG}/xor_success.csv",
         f"results/{LG}/linear_composition.csv",
@@ -25,11 +23,6 @@ TARGETS.extend(
 )
 
 
-# The module sources of the exact steps, and of the trained steps (logic_trained imports logic).
-LG_SRC = src("experiments/logic.py")
-LG_TRAINED_SRC = src("experiments/logic.py", "experiments/logic_trained.py")
-
-
 localrules:
     logic_xor_summary,
     logic_claims,
@@ -37,21 +30,25 @@ localrules:
 
 rule logic_exact:
     """LP certificates for the 16 functions of 2 inputs, threshold-function counts (C02), best
-    linear accuracy on XOR, and n-bit parity vs feature order (C04)."""
+    linear accuracy on XOR, n-bit parity vs feature order and a tree of 2-input units (C04)."""
     input:
-        CORE,
-        LG_SRC,
+        family_src(LG),
     output:
         f"results/{LG}/certificates_2.csv",
         report(
             f"results/{LG}/threshold_counts.csv",
-            caption="../report/logic/threshold_counts.rst",
+            caption=caption(LG, "threshold_counts"),
             category=LG_CATEGORY,
         ),
         f"results/{LG}/best_linear.csv",
         report(
             f"results/{LG}/parity_order.csv",
-            caption="../report/logic/parity_order.rst",
+            caption=caption(LG, "parity_order"),
+            category=LG_CATEGORY,
+        ),
+        report(
+            f"results/{LG}/parity_tree.csv",
+            caption=caption(LG, "parity_tree"),
             category=LG_CATEGORY,
         ),
         f"results/{LG}/claims_exact.csv",
@@ -63,17 +60,16 @@ rule logic_exact:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=pick(LG, "count_n", "enumerate_max_n", "parity_n"),
+        cfg=cfg_json(LG_PLAN.exact_cfg(LG_BLOCK)[""]),
     shell:
-        legacy_cmd(LG, "exact")
+        family_cmd(LG, "exact")
 
 
 rule logic_neuron:
     """Logistic regression on AND, OR, XOR over many seeds as one ensemble (C02), and the
     decision boundaries of one neuron vs an MLP."""
     input:
-        CORE,
-        LG_TRAINED_SRC,
+        family_src(LG),
     output:
         f"results/{LG}/neuron_runs.csv",
         f"results/{LG}/neuron_summary.csv",
@@ -87,41 +83,39 @@ rule logic_neuron:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=pick(LG, "neuron", "xor_mlp", "boundary"),
+        cfg=cfg_json(LG_PLAN.neuron_cfg(LG_BLOCK)[""]),
     shell:
-        legacy_cmd(LG, "neuron", module="logic_trained")
+        family_cmd(LG, "neuron")
 
 
 rule logic_xor_cell:
-    """MLPs on XOR for one hidden activation: every width, all seeds of a width in one ensemble (C03)."""
+    """MLPs on XOR for one (hidden activation, width) cell, all seeds in one ensemble (C03)."""
     input:
-        CORE,
-        LG_TRAINED_SRC,
+        family_src(LG),
     output:
-        f"results/{LG}/xor_mlp_{{activation}}.csv",
+        f"results/{LG}/xor_mlp_{{activation}}_{{width}}.csv",
     log:
-        f"logs/{LG}/xor_mlp_{{activation}}.log",
+        f"logs/{LG}/xor_mlp_{{activation}}_{{width}}.log",
     wildcard_constraints:
         activation=r"[a-z]+",
+        width=r"\d+",
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: pick(LG, "xor_mlp", activation=wc.activation),
+        cfg=lambda wc: cfg_json(
+            LG_PLAN.xor_cells(LG_BLOCK)[LG_PLAN.xor_cell_name(wc.activation, int(wc.width))]
+        ),
     shell:
-        legacy_cmd(LG, "xor_cell", module="logic_trained")
+        family_cmd(LG, "xor_cell")
 
 
 rule logic_xor_summary:
-    """XOR success rate vs width and activation with binomial intervals (C03)."""
+    """XOR success rate vs width and activation with exact binomial intervals and convergence (C03)."""
     input:
-        CORE,
-        LG_TRAINED_SRC,
-        lambda wc: expand(
-            f"results/{LG}/xor_mlp_{{activation}}.csv",
-            activation=config[LG]["xor_mlp"]["activations"],
-        ),
+        family_src(LG),
+        [f"results/{LG}/xor_mlp_{cell}.csv" for cell in LG_PLAN.xor_cells(LG_BLOCK)],
     output:
         f"results/{LG}/xor_success.csv",
         f"results/{LG}/claims_xor.csv",
@@ -133,18 +127,18 @@ rule logic_xor_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=pick(LG, "xor_mlp"),
+        cfg=cfg_json(LG_PLAN.xor_summary_cfg(LG_BLOCK)[""]),
     shell:
-        legacy_cmd(LG, "xor_summary", module="logic_trained")
+        family_cmd(LG, "xor_summary")
 
 
 rule logic_linear:
     """Deep linear nets: end-to-end map vs the product of the layers, and training on XOR (C05)."""
     input:
-        CORE,
-        LG_TRAINED_SRC,
+        family_src(LG),
     output:
         f"results/{LG}/linear_composition.csv",
+        f"results/{LG}/linear_xor_runs.csv",
         f"results/{LG}/linear_xor.csv",
         f"results/{LG}/claims_linear.csv",
     log:
@@ -154,16 +148,16 @@ rule logic_linear:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=pick(LG, "linear"),
+        cfg=cfg_json(LG_PLAN.linear_cfg(LG_BLOCK)[""]),
     shell:
-        legacy_cmd(LG, "linear", module="logic_trained")
+        family_cmd(LG, "linear")
 
 
 rule logic_claims:
     """The logic family's verdict rows (C02-C05) in one table."""
     input:
-        LG_SRC,
-        expand(f"results/{LG}/claims_{{part}}.csv", part=["exact", "neuron", "xor", "linear"]),
+        family_src(LG),
+        [f"results/{LG}/claims_{part}.csv" for part in ("exact", "neuron", "xor", "linear")],
     output:
         f"results/{LG}/claims.csv",
     log:
@@ -173,6 +167,6 @@ rule logic_claims:
         mem_mb=200,
         runtime=2,
     params:
-        cfg="{}",
+        cfg=cfg_json(LG_PLAN.claims_cfg(LG_BLOCK)[""]),
     shell:
-        legacy_cmd(LG, "claims")
+        family_cmd(LG, "claims")
