@@ -10,24 +10,9 @@ from experiments.cli import Step, cli
 from experiments.io import read_table, write_figure, write_table
 from experiments.outputs import plan
 from experiments.outputs.figures import plot_maps, plot_reliability
-from experiments.outputs.summary import (
-    bayes_table,
-    loss_metric_table,
-    medians,
-    own_metric_comparisons,
-    per_member,
-    support_comparisons,
-)
-from experiments.outputs.trained import MEMBER_COLUMNS, converged, members_table, reliability_table, train_models
-from experiments.outputs.verdicts import (
-    row_argmax,
-    row_bayes,
-    row_other_losses,
-    row_own_metric,
-    row_probabilities,
-    row_support,
-    row_zeros,
-)
+from experiments.outputs.summary import summarise
+from experiments.outputs.trained import MEMBER_COLUMNS, members_table, reliability_table, train_models
+from experiments.outputs.verdicts import claim_rows
 
 
 def train(cfg: dict, results: Path, figures: Path) -> None:
@@ -55,31 +40,10 @@ def summary(cfg: dict, results: Path, figures: Path) -> None:
         ],
         ignore_index=True,
     )
-    values = per_member(members, {d: spec["data"]["classes"] for d, spec in datasets.items()})
-    counted = converged(values, cfg["converged_tol"])
-    table = medians(values, counted)
-    comparisons = own_metric_comparisons(values, counted)
-    support = support_comparisons(values, counted, datasets)
-    bayes = bayes_table(values, datasets, cfg["quadrature_step"])
-    for df, file in [
-        (table, "summary"),
-        (loss_metric_table(table), "loss_metric"),
-        (comparisons, "own_metric"),
-        (support, "support"),
-        (bayes, "bayes"),
-    ]:
-        write_table(df, results / f"{file}.csv")
-    crit = cfg["criteria"]
-    rows = [
-        row_probabilities(table, datasets, crit),
-        row_argmax(table, datasets, crit),
-        row_own_metric(comparisons, datasets),
-        row_zeros(table, datasets),
-        row_support(table, support, datasets, crit),
-        row_other_losses(table, datasets, crit),
-        row_bayes(bayes, crit),
-    ]
-    write_table(pd.DataFrame(rows), results / "claims.csv")
+    tables = summarise(members, cfg)
+    for name in ("members", "summary", "loss_metric", "own_metric", "support", "bayes"):
+        write_table(tables[name], results / f"{name}.csv")
+    write_table(pd.DataFrame(claim_rows(tables, cfg).values()), results / "claims.csv")
 
 
 STEPS = {

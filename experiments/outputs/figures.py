@@ -61,7 +61,9 @@ def plot_reliability(name: str, mix: Mixture, splits: dict[str, Points], models:
         ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel="estimated P_hat(c | x)")
         ax.set_title(f"{model_label(m)}\n{rows.sum()}/{len(rows)} converged members")
     axes[0, 0].set_ylabel("true E[q_c | x]" if mix.multilabel else "true P(c | x)")
-    axes[0, 0].legend(loc="upper left")
+    for ax in (ax for ax in axes[0] if ax.get_legend_handles_labels()[0]):  # the first panel with curves
+        ax.legend(loc="upper left")
+        break
     fig.suptitle(f"{name}: estimated vs true class probabilities on test points (grey: all points and classes)")
     return fig
 
@@ -124,12 +126,17 @@ def plot_maps(name: str, mix: Mixture, splits: dict[str, Points], models: list[M
     rgb = class_rgb(C)
     T = truth(mix, Xg)
     shown = {m.loss: shown_member(m, cfg) for m in models}
-    P = {m.loss: class_view(m.output, forward(m.net, pick(m.params, [shown[m.loss]]), Xg)[1][-1][0])[1][0] for m in models}
+    P = {
+        m.loss: class_view(m.output, forward(m.net, pick(m.params, [shown[m.loss]]), Xg)[1][-1][0])[1][0]
+        for m in models
+    }
     rows = 2 if mix.multilabel else 1
     fig, axes = figure(rows, len(models) + 2, width=3.0, height=3.0)
     map_panel(axes[0, 0], t, T, rgb, "true P(c | x)" if not mix.multilabel else "true E[q_c | x]")
     X, blobs = splits["test"].X[0, :300], splits["test"].blobs[0, :300]
-    axes[0, 0].scatter(*X.T, s=4, c=mix.sets[blobs] @ rgb / mix.sets[blobs].sum(-1, keepdims=True), edgecolors="k", linewidths=0.2)
+    axes[0, 0].scatter(
+        *X.T, s=4, c=mix.sets[blobs] @ rgb / mix.sets[blobs].sum(-1, keepdims=True), edgecolors="k", linewidths=0.2
+    )
     for ax, m in zip(axes[0, 1:], models):
         map_panel(ax, t, P[m.loss], rgb, f"{model_label(m)}\n(seed {m.table.seed.iloc[shown[m.loss]]})")
         if m.output == "sparsemax":
@@ -148,11 +155,18 @@ def plot_maps(name: str, mix: Mixture, splits: dict[str, Points], models: list[M
             sizes.append((f"{m.output}: {{c : {rule}}}", np.sum(P[m.loss] > t_m, axis=-1)))
         cmap = ListedColormap([str(g) for g in np.linspace(1.0, 0.15, C + 1)])  # 0 labels: white, C: dark
         for ax, (title, size) in zip(axes[1], sizes):
-            im = ax.imshow(size.reshape(GRID, GRID), origin="lower", extent=(t[0], t[-1], t[0], t[-1]), cmap=cmap,
-                           vmin=-0.5, vmax=C + 0.5, interpolation="nearest")
+            im = ax.imshow(
+                size.reshape(GRID, GRID),
+                origin="lower",
+                extent=(t[0], t[-1], t[0], t[-1]),
+                cmap=cmap,
+                vmin=-0.5,
+                vmax=C + 0.5,
+                interpolation="nearest",
+            )
             ax.set(title=title, xlabel="x1", aspect="equal")
         fig.colorbar(im, ax=axes[1, len(sizes) - 1], label="labels in the predicted set", ticks=range(C + 1))
-        for ax in axes[1, len(sizes):]:
+        for ax in axes[1, len(sizes) :]:
             ax.set_axis_off()
     for ax in axes[:, 0]:
         ax.set_ylabel("x2")

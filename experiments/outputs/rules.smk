@@ -6,7 +6,7 @@ CLAIM_PARTS.append(f"results/{OUT}/claims.csv")
 TARGETS.extend(
     [
         f"results/{OUT}/{t}.csv"
-        for t in ["summary", "loss_metric", "own_metric", "support", "bayes"]
+        for t in ["members", "summary", "loss_metric", "own_metric", "support", "bayes"]
     ]
     + [f"figures/{OUT}/{f}_{d}.png" for d in OUT_CELLS for f in ("reliability", "maps")]
 )
@@ -24,7 +24,9 @@ rule outputs_train:
     output:
         f"results/{OUT}/members/{{out_dataset}}.csv",
         f"results/{OUT}/reliability/{{out_dataset}}.csv",
-        in_report(f"figures/{OUT}/reliability_{{out_dataset}}.png", OUT, "reliability", OUT_CATEGORY),
+        in_report(
+            f"figures/{OUT}/reliability_{{out_dataset}}.png", OUT, "reliability", OUT_CATEGORY
+        ),
         in_report(f"figures/{OUT}/maps_{{out_dataset}}.png", OUT, "maps", OUT_CATEGORY),
     log:
         f"logs/{OUT}/train_{{out_dataset}}.log",
@@ -45,6 +47,7 @@ rule outputs_summary:
         family_src(OUT),
         expand(f"results/{OUT}/members/{{d}}.csv", d=OUT_CELLS),
     output:
+        f"results/{OUT}/members.csv",
         f"results/{OUT}/summary.csv",
         f"results/{OUT}/loss_metric.csv",
         f"results/{OUT}/own_metric.csv",

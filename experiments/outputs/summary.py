@@ -7,6 +7,7 @@ import pandas as pd
 from experiments import stats
 from experiments.outputs.metrics import METRICS, f1, own_metric
 from experiments.outputs.mixtures import bayes_accuracy, mixture
+from experiments.outputs.trained import converged
 
 STATISTICS = {  # name -> per-member value from the members table (and the data set's classes C)
     "mae": lambda t, C: t["mae"],
@@ -45,7 +46,10 @@ def medians(values: pd.DataFrame, counted: pd.Series) -> pd.DataFrame:
                 continue
             est = median_inf(v)
             rows.append({**base, "members": len(g), "statistic": name, "median": est.value, "lo": est.lo, "hi": est.hi})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=MEDIAN_COLUMNS)
+
+
+MEDIAN_COLUMNS = ["dataset", "loss", "output", "converged", "members", "statistic", "median", "lo", "hi"]
 
 
 def median_inf(v: np.ndarray) -> stats.Estimate:
@@ -82,8 +86,7 @@ def own_metric_comparisons(values: pd.DataFrame, counted: pd.Series) -> pd.DataF
             for rival, other in by_loss.items():
                 if rival == loss:
                     continue
-                seeds = own.index.intersection(other.index)
-                p = stats.paired(own.loc[seeds, column], other.loc[seeds, column])
+                p = paired(own[column], other[column])
                 rows.append(
                     {
                         "dataset": dataset,
@@ -101,7 +104,11 @@ def own_metric_comparisons(values: pd.DataFrame, counted: pd.Series) -> pd.DataF
                         "wins": bool(p.n > 0 and p.median_diff.hi < 0),
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+COMPARISON_COLUMNS = ["dataset", "loss", "metric", "rival", "pairs", "own_lower", "own_lower_lo", "own_lower_hi"]
+COMPARISON_COLUMNS += ["median_diff", "diff_lo", "diff_hi", "p_value", "wins"]
 
 
 def loss_metric_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -116,12 +123,21 @@ def loss_metric_table(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+NO_PAIRS = stats.Paired(0, stats.Estimate(np.nan, np.nan, np.nan), stats.Estimate(np.nan, np.nan, np.nan), np.nan)
+
+
+def paired(a: pd.Series, b: pd.Series) -> stats.Paired:
+    """stats.paired of two per-seed series on their common seeds; NO_PAIRS (NaN) without any
+    (e.g. no seed where both models converged)."""
+    seeds = a.index.intersection(b.index)
+    x, y = a.loc[seeds].to_numpy(float), b.loc[seeds].to_numpy(float)
+    return stats.paired(x, y) if (np.isfinite(x) & np.isfinite(y)).any() else NO_PAIRS
+
+
 def paired_on(values: pd.DataFrame, counted: pd.Series, dataset: str, a: str, b: str, column: str) -> stats.Paired:
     """`column` of model a vs model b on the seeds of `dataset` where both converged."""
     g = values[counted & (values.dataset == dataset)]
-    x, y = (g[g.loss == loss].set_index("seed")[column] for loss in (a, b))
-    seeds = x.index.intersection(y.index)
-    return stats.paired(x.loc[seeds], y.loc[seeds])
+    return paired(*(g[g.loss == loss].set_index("seed")[column] for loss in (a, b)))
 
 
 def bayes_table(values: pd.DataFrame, datasets: dict, step: float) -> pd.DataFrame:
@@ -133,7 +149,9 @@ def bayes_table(values: pd.DataFrame, datasets: dict, step: float) -> pd.DataFra
         k, n = int(one["bayes_correct"].sum()), int(one["n_test"].sum())
         est = stats.fraction(k, n)
         exact = bayes_accuracy(mixture(spec["data"]), step)
-        rows.append({"dataset": d, "right": k, "points": n, "fraction": est.value, "lo": est.lo, "hi": est.hi, "exact": exact})
+        rows.append(
+            {"dataset": d, "right": k, "points": n, "fraction": est.value, "lo": est.lo, "hi": est.hi, "exact": exact}
+        )
     return pd.DataFrame(rows)
 
 
@@ -148,9 +166,28 @@ def support_comparisons(values: pd.DataFrame, counted: pd.Series, datasets: dict
         sparse = values[counted & (values.dataset == d) & (values.loss == "sparsemax")].set_index("seed")
         against = {
             "thresholded softmax": paired_on(values, counted, d, "sparsemax", "cross_entropy", "f1"),
-            "all labels": stats.paired(sparse["f1"], sparse["all_labels_f1"]),
+            "all labels": paired(sparse["f1"], sparse["all_labels_f1"]),
         }
         for rival, p in against.items():
             est = p.median_diff
-            rows.append({"dataset": d, "rival": rival, "pairs": p.n, "median_diff": est.value, "lo": est.lo, "hi": est.hi})
+            rows.append(
+                {"dataset": d, "rival": rival, "pairs": p.n, "median_diff": est.value, "lo": est.lo, "hi": est.hi}
+            )
     return pd.DataFrame(rows, columns=["dataset", "rival", "pairs", "median_diff", "lo", "hi"])
+
+
+def summarise(members: pd.DataFrame, cfg: dict) -> dict[str, pd.DataFrame]:
+    """Every summary table from the members of all data sets: `summary` (medians), `loss_metric`,
+    `own_metric`, `support`, `bayes`; and `members` with the statistics and `counted` columns."""
+    datasets = cfg["datasets"]
+    values = per_member(members, {d: spec["data"]["classes"] for d, spec in datasets.items()})
+    counted = converged(values, cfg["converged_tol"])
+    table = medians(values, counted)
+    return {
+        "members": values.assign(counted=counted),
+        "summary": table,
+        "loss_metric": loss_metric_table(table),
+        "own_metric": own_metric_comparisons(values, counted),
+        "support": support_comparisons(values, counted, datasets),
+        "bayes": bayes_table(values, datasets, cfg["quadrature_step"]),
+    }
