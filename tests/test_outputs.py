@@ -31,7 +31,7 @@ def test_steps_write_tables_figures_and_computed_rows(tmp_path):
     assert (rows.claim == "C21").all() and len(rows) == 7
     assert set(rows.kind) == {"evidence", "finding", "sanity check"}
     assert set(rows.verdict) <= {"reproduced", "partly", "not reproduced"}
-    for name in ("members", "summary", "loss_metric", "own_metric", "support", "bayes"):
+    for name in ("members", "summary", "convergence", "loss_metric", "own_metric", "support", "bayes"):
         assert (results / f"{name}.csv").exists() and (results / f"{name}.md").exists()
     for d in SMALL["datasets"]:
         for f in ("maps", "reliability"):

@@ -10,7 +10,7 @@ from experiments.cli import Step, cli
 from experiments.io import read_table, write_figure, write_table
 from experiments.outputs import plan
 from experiments.outputs.figures import plot_maps, plot_reliability
-from experiments.outputs.summary import summarise
+from experiments.outputs.summary import TABLES, summarise
 from experiments.outputs.trained import MEMBER_COLUMNS, members_table, reliability_table, train_models
 from experiments.outputs.verdicts import claim_rows
 
@@ -41,7 +41,7 @@ def summary(cfg: dict, results: Path, figures: Path) -> None:
         ignore_index=True,
     )
     tables = summarise(members, cfg)
-    for name in ("members", "summary", "loss_metric", "own_metric", "support", "bayes"):
+    for name in TABLES:
         write_table(tables[name], results / f"{name}.csv")
     write_table(pd.DataFrame(claim_rows(tables, cfg).values()), results / "claims.csv")
 

@@ -25,7 +25,7 @@ def model_color(loss: str) -> str:
 
 
 def model_label(m: Model) -> str:
-    return f"{m.output} + {m.loss.replace('_', ' ')}"
+    return f"{m.output} + {m.loss.replace('_', ' ')} loss"
 
 
 def class_rgb(C: int) -> np.ndarray:
@@ -115,6 +115,10 @@ def simplex_legend(ax, rgb):
             ax.add_patch(Rectangle((0.1, 0.85 - 0.15 * c), 0.15, 0.1, color=rgb[c]))
             ax.annotate(f"label {c}", (0.3, 0.9 - 0.15 * c), va="center", fontsize=8)
     ax.set_title("colour key: P on the simplex", pad=14)
+    ax.text(
+        0.5, -0.12, "lines: black Bayes boundary,\nwhite the model's argmax,\ndotted sparsemax's support changes",
+        transform=ax.transAxes, ha="center", va="top", fontsize=8,
+    )  # fmt: skip
 
 
 def plot_maps(name: str, mix: Mixture, splits: dict[str, Points], models: list[Model], cfg: dict):

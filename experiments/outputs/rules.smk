@@ -6,7 +6,15 @@ CLAIM_PARTS.append(f"results/{OUT}/claims.csv")
 TARGETS.extend(
     [
         f"results/{OUT}/{t}.csv"
-        for t in ["members", "summary", "loss_metric", "own_metric", "support", "bayes"]
+        for t in [
+            "members",
+            "summary",
+            "convergence",
+            "loss_metric",
+            "own_metric",
+            "support",
+            "bayes",
+        ]
     ]
     + [f"figures/{OUT}/{f}_{d}.png" for d in OUT_CELLS for f in ("reliability", "maps")]
 )
@@ -49,6 +57,7 @@ rule outputs_summary:
     output:
         f"results/{OUT}/members.csv",
         f"results/{OUT}/summary.csv",
+        f"results/{OUT}/convergence.csv",
         f"results/{OUT}/loss_metric.csv",
         f"results/{OUT}/own_metric.csv",
         f"results/{OUT}/support.csv",

@@ -10,6 +10,8 @@ from experiments.outputs.mixtures import bayes_accuracy, mixture
 from experiments.outputs.trained import converged
 
 STATISTICS = {  # name -> per-member value from the members table (and the data set's classes C)
+    "accuracy": lambda t, C: t["correct"] / t["n_test"],
+    "bayes_accuracy": lambda t, C: t["bayes_correct"] / t["n_test"],
     "mae": lambda t, C: t["mae"],
     "ece": lambda t, C: t["ece"],
     "ece_true": lambda t, C: t["ece_true"],
@@ -111,16 +113,43 @@ COMPARISON_COLUMNS = ["dataset", "loss", "metric", "rival", "pairs", "own_lower"
 COMPARISON_COLUMNS += ["median_diff", "diff_lo", "diff_hi", "p_value", "wins"]
 
 
-def loss_metric_table(table: pd.DataFrame) -> pd.DataFrame:
+def loss_metric_table(table: pd.DataFrame, comparisons: pd.DataFrame) -> pd.DataFrame:
     """The loss x metric matrix: per (dataset, trained loss) the median of every metric with
-    its interval (columns <metric>, <metric>_lo, <metric>_hi), in the order of `table`."""
+    its interval (columns <metric>, <metric>_lo, <metric>_hi), the loss's own metric and how
+    many of the other models it beats there (`own_metric_comparisons`)."""
     metrics = [*METRICS, "cross_entropy_floor"]
     sub = table[table.statistic.isin(metrics)].set_index(["dataset", "loss", "statistic"])
     out = table[["dataset", "loss"]].drop_duplicates().reset_index(drop=True)
+    out["own_metric"] = out["loss"].map(own_metric)
+    wins = comparisons.groupby(["dataset", "loss"])["wins"].agg(["sum", "size"])
+    out["beats"] = [
+        f"{wins.loc[k, 'sum']}/{wins.loc[k, 'size']}" if k in wins.index else "" for k in zip(out.dataset, out.loss)
+    ]
     for m in metrics:
         for col, src in ((m, "median"), (f"{m}_lo", "lo"), (f"{m}_hi", "hi")):
             out[col] = [sub[src].get((d, loss, m), np.nan) for d, loss in zip(out.dataset, out.loss)]
     return out
+
+
+def convergence_table(values: pd.DataFrame, counted: pd.Series) -> pd.DataFrame:
+    """Per model: members, diverged, converged, and the largest stationarity figures among the
+    converged ones (gradient norm relative to the initial one; relative loss change over the
+    last 10% of the epochs)."""
+    rows = []
+    for (d, loss), g in values.groupby(["dataset", "loss"], sort=False):
+        ok = counted[g.index]
+        rows.append(
+            {
+                "dataset": d,
+                "loss": loss,
+                "members": len(g),
+                "diverged": int(g["diverged"].astype(bool).sum()),
+                "converged": int(ok.sum()),
+                "max_grad_ratio": g.loc[ok, "grad_ratio"].max(),
+                "max_last_change": g.loc[ok, "last_change"].max(),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 NO_PAIRS = stats.Paired(0, stats.Estimate(np.nan, np.nan, np.nan), stats.Estimate(np.nan, np.nan, np.nan), np.nan)
@@ -176,18 +205,24 @@ def support_comparisons(values: pd.DataFrame, counted: pd.Series, datasets: dict
     return pd.DataFrame(rows, columns=["dataset", "rival", "pairs", "median_diff", "lo", "hi"])
 
 
+TABLES = ("members", "summary", "convergence", "loss_metric", "own_metric", "support", "bayes")  # summarise's
+
+
 def summarise(members: pd.DataFrame, cfg: dict) -> dict[str, pd.DataFrame]:
-    """Every summary table from the members of all data sets: `summary` (medians), `loss_metric`,
-    `own_metric`, `support`, `bayes`; and `members` with the statistics and `counted` columns."""
+    """Every summary table from the members of all data sets: `summary` (medians), `convergence`,
+    `loss_metric`, `own_metric`, `support`, `bayes`; and `members` with the statistics and
+    `counted` columns."""
     datasets = cfg["datasets"]
     values = per_member(members, {d: spec["data"]["classes"] for d, spec in datasets.items()})
     counted = converged(values, cfg["converged_tol"])
     table = medians(values, counted)
+    comparisons = own_metric_comparisons(values, counted)
     return {
         "members": values.assign(counted=counted),
         "summary": table,
-        "loss_metric": loss_metric_table(table),
-        "own_metric": own_metric_comparisons(values, counted),
+        "convergence": convergence_table(values, counted),
+        "loss_metric": loss_metric_table(table, comparisons),
+        "own_metric": comparisons,
         "support": support_comparisons(values, counted, datasets),
         "bayes": bayes_table(values, datasets, cfg["quadrature_step"]),
     }
