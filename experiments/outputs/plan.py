@@ -5,6 +5,8 @@ per data set (`train_cells`: the data set's own entry plus the shared training k
 adding a data set reruns only its job), then one `summary` job over all of them.
 """
 
+import json
+
 from experiments.config import Cost
 
 PROCESS_GB = 0.3  # the interpreter with numpy, pandas and matplotlib
@@ -13,17 +15,23 @@ SCORE_KNOBS = ("converged_tol", "bins", "probability_floor", "thresholds")
 SUMMARY_KNOBS = ("seed", "seeds", "converged_tol", "quadrature_step", "criteria")
 
 
+def canonical(cfg: dict) -> dict:
+    """`cfg` with every mapping's keys sorted, as the pipeline's --cfg JSON passes it: data sets
+    and losses are then iterated in the same order with and without Snakemake."""
+    return json.loads(json.dumps(cfg, sort_keys=True))
+
+
 def train_cells(block: dict) -> dict[str, dict]:
     """One job per data set: its data and losses, and the knobs of training and scoring."""
     knobs = {k: block[k] for k in TRAIN_KNOBS + SCORE_KNOBS if k in block}
-    return {name: {"dataset": name, **spec, **knobs} for name, spec in block.get("datasets", {}).items()}
+    return {name: canonical({"dataset": name, **spec, **knobs}) for name, spec in block.get("datasets", {}).items()}
 
 
 def summary_cells(block: dict) -> dict[str, dict]:
     """The summary: every data set's entry (what its table must hold) and the verdicts' knobs."""
     if "datasets" not in block:
         return {"": {}}
-    return {"": {"datasets": block["datasets"], **{k: block[k] for k in SUMMARY_KNOBS}}}
+    return {"": canonical({"datasets": block["datasets"], **{k: block[k] for k in SUMMARY_KNOBS}})}
 
 
 def _bad(key: str, value, allowed: str) -> str:
