@@ -62,6 +62,7 @@ def test_cells_hold_only_their_data_set_and_the_shared_knobs():
     for name, cell in cells.items():
         assert cell["dataset"] == name and cell["data"] == BLOCK["datasets"][name]["data"]
         assert "datasets" not in cell and "criteria" not in cell
+        assert list(cell["losses"]) == sorted(cell["losses"])  # the order Snakemake's JSON gives
     assert set(plan.summary_cells(BLOCK)[""]) == {"datasets", *plan.SUMMARY_KNOBS}
     assert set(STEPS) == {"train", "summary"}
 

@@ -16,6 +16,7 @@ from mlp.params import pick
 
 GRID = 161  # points per axis of the maps
 MARGIN = 2.5  # the maps cover the ring of blobs +- MARGIN sigma
+OFFSET = (0.31, 0.17)  # grid shifts (in steps) off the blobs' symmetry lines, where classes tie exactly
 
 
 def model_color(loss: str) -> str:
@@ -68,11 +69,18 @@ def plot_reliability(name: str, mix: Mixture, splits: dict[str, Points], models:
     return fig
 
 
-def grid(mix: Mixture) -> tuple[np.ndarray, np.ndarray]:
-    """The axis values (GRID,) and the points (GRID^2, 2) of the maps."""
+def grid(mix: Mixture) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The axis values (x1 (GRID,), x2 (GRID,)) and the points (GRID^2, 2) of the maps. The axes
+    are shifted by different fractions of a step, so no point lies on an axis or a diagonal,
+    where symmetric blobs tie exactly and float noise (another CPU's exp) would pick the argmax."""
     half = np.abs(mix.means).max() + MARGIN * mix.sigma
     t = np.linspace(-half, half, GRID)
-    return t, np.stack(np.meshgrid(t, t), axis=-1).reshape(-1, 2)
+    tx, ty = (t + shift * (t[1] - t[0]) for shift in OFFSET)
+    return (tx, ty), np.stack(np.meshgrid(tx, ty), axis=-1).reshape(-1, 2)
+
+
+def extent(t) -> tuple[float, float, float, float]:
+    return (t[0][0], t[0][-1], t[1][0], t[1][-1])
 
 
 def shown_member(m: Model, cfg: dict) -> int:
@@ -84,14 +92,14 @@ def shown_member(m: Model, cfg: dict) -> int:
 def map_panel(ax, t, P, rgb, title):
     """Colour each grid point by P (GRID^2, C) mixed over the class colours; outline the argmax."""
     img = np.clip(P @ rgb, 0, 1).reshape(GRID, GRID, 3)
-    ax.imshow(img, origin="lower", extent=(t[0], t[-1], t[0], t[-1]), interpolation="nearest")
-    ax.contour(t, t, P.argmax(-1).reshape(GRID, GRID), levels=np.arange(P.shape[-1]) + 0.5, colors="w", linewidths=0.8)
-    ax.set(title=title, xlabel="x1", aspect="equal", xlim=(t[0], t[-1]), ylim=(t[0], t[-1]))
+    ax.imshow(img, origin="lower", extent=extent(t), interpolation="nearest")
+    ax.contour(*t, P.argmax(-1).reshape(GRID, GRID), levels=np.arange(P.shape[-1]) + 0.5, colors="w", linewidths=0.8)
+    ax.set(title=title, xlabel="x1", aspect="equal", xlim=extent(t)[:2], ylim=extent(t)[2:])
 
 
-def simplex_legend(ax, rgb):
+def simplex_legend(ax, rgb, lines: str):
     """A key to the colours: the simplex of C = 3 classes as a triangle, C = 2 as a segment, else
-    one swatch per class."""
+    one swatch per class; `lines` says what the maps' lines are."""
     C = len(rgb)
     ax.set_axis_off()
     if C == 3:
@@ -115,10 +123,27 @@ def simplex_legend(ax, rgb):
             ax.add_patch(Rectangle((0.1, 0.85 - 0.15 * c), 0.15, 0.1, color=rgb[c]))
             ax.annotate(f"label {c}", (0.3, 0.9 - 0.15 * c), va="center", fontsize=8)
     ax.set_title("colour key: P on the simplex", pad=14)
-    ax.text(
-        0.5, -0.12, "lines: black Bayes boundary,\nwhite the model's argmax,\ndotted sparsemax's support changes",
-        transform=ax.transAxes, ha="center", va="top", fontsize=8,
-    )  # fmt: skip
+    ax.text(0.5, -0.12, lines, transform=ax.transAxes, ha="center", va="top", fontsize=8)
+
+
+def support_panels(fig, axes, t, mix: Mixture, Xg: np.ndarray, shown: list) -> None:
+    """The size of the predicted label set over the grid: the most probable set, then for each
+    shown (model, P, threshold) sparsemax's exact support or {c: P_c > t}."""
+    C = mix.sets.shape[1]
+    sizes = [("Bayes set (argmax_S P(S | x))", bayes_sets(mix, Xg).sum(-1))]
+    for m, P, t_m in shown:
+        rule = "P_c > 0 (exact zeros)" if m.output == "sparsemax" else f"P_c > {t_m:g} (t on validation)"
+        sizes.append((f"{m.output}: {{c : {rule}}}", np.sum(P > t_m, axis=-1)))
+    cmap = ListedColormap([str(g) for g in np.linspace(1.0, 0.15, C + 1)])  # 0 labels: white, C: dark
+    for ax, (title, size) in zip(axes, sizes):
+        im = ax.imshow(
+            size.reshape(GRID, GRID), origin="lower", extent=extent(t), cmap=cmap, vmin=-0.5, vmax=C + 0.5,
+            interpolation="nearest",
+        )  # fmt: skip
+        ax.set(title=title, xlabel="x1", aspect="equal")
+    fig.colorbar(im, ax=axes[len(sizes) - 1], label="labels in the predicted set", ticks=range(C + 1))
+    for ax in axes[len(sizes) :]:
+        ax.set_axis_off()
 
 
 def plot_maps(name: str, mix: Mixture, splits: dict[str, Points], models: list[Model], cfg: dict):
@@ -145,33 +170,17 @@ def plot_maps(name: str, mix: Mixture, splits: dict[str, Points], models: list[M
         map_panel(ax, t, P[m.loss], rgb, f"{model_label(m)}\n(seed {m.table.seed.iloc[shown[m.loss]]})")
         if m.output == "sparsemax":
             size = np.sum(P[m.loss] > 0, axis=-1).reshape(GRID, GRID)
-            ax.contour(t, t, size, levels=np.arange(1, C) + 0.5, colors="k", linewidths=0.8, linestyles=":")
+            ax.contour(*t, size, levels=np.arange(1, C) + 0.5, colors="k", linewidths=0.8, linestyles=":")
     bayes = bayes_sets(mix, Xg).argmax(-1) if not mix.multilabel else None
     for ax in axes[0, :-1]:
         if bayes is not None:
-            ax.contour(t, t, bayes.reshape(GRID, GRID), levels=np.arange(C) + 0.5, colors="k", linewidths=0.6)
-    simplex_legend(axes[0, -1], rgb)
+            ax.contour(*t, bayes.reshape(GRID, GRID), levels=np.arange(C) + 0.5, colors="k", linewidths=0.6)
+    lines = "white: the argmax" if mix.multilabel else "black: the Bayes boundary,\nwhite: the model's argmax"
+    simplex_legend(axes[0, -1], rgb, lines + ",\ndotted: sparsemax's support changes")
     if mix.multilabel:
-        sizes = [("Bayes set (argmax_S P(S | x))", bayes_sets(mix, Xg).sum(-1))]
-        for m in models:
-            t_m = m.table["threshold"].iloc[shown[m.loss]]
-            rule = "P_c > 0 (exact zeros)" if m.output == "sparsemax" else f"P_c > {t_m:g} (t on validation)"
-            sizes.append((f"{m.output}: {{c : {rule}}}", np.sum(P[m.loss] > t_m, axis=-1)))
-        cmap = ListedColormap([str(g) for g in np.linspace(1.0, 0.15, C + 1)])  # 0 labels: white, C: dark
-        for ax, (title, size) in zip(axes[1], sizes):
-            im = ax.imshow(
-                size.reshape(GRID, GRID),
-                origin="lower",
-                extent=(t[0], t[-1], t[0], t[-1]),
-                cmap=cmap,
-                vmin=-0.5,
-                vmax=C + 0.5,
-                interpolation="nearest",
-            )
-            ax.set(title=title, xlabel="x1", aspect="equal")
-        fig.colorbar(im, ax=axes[1, len(sizes) - 1], label="labels in the predicted set", ticks=range(C + 1))
-        for ax in axes[1, len(sizes) :]:
-            ax.set_axis_off()
+        support_panels(
+            fig, axes[1], t, mix, Xg, [(m, P[m.loss], m.table["threshold"].iloc[shown[m.loss]]) for m in models]
+        )
     for ax in axes[:, 0]:
         ax.set_ylabel("x2")
     fig.suptitle(f"{name}: class probabilities over the input plane (colour: P on the simplex)")
