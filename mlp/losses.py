@@ -3,12 +3,15 @@
 `value_and_grad(z, f, Y, out) -> (L, grad_z)` with f = o(z): z, f, Y of shape (..., B, C),
 L of shape (..., B). Targets Y are always arrays of the output's shape: real vectors for
 the squared loss, one-hot rows for the classification losses, {0, 1} for binary
-cross-entropy. A loss defined on f chains through the output map `out`'s vjp; the losses
-defined on logits come fused with their output map (`output`), where the gradient is
-o(z) - Y in closed form:
+cross-entropy; cross-entropy and the sparsemax loss also take a probability vector q
+(multi-label data: q uniform over the label set), with the same gradient o(z) - q. A loss
+defined on f chains through the output map `out`'s vjp; the losses defined on logits come
+fused with their output map (`output`), where the gradient is o(z) - Y in closed form:
   cross-entropy   -log softmax_y(z) = logsumexp(z) - z_y        -> softmax(z) - onehot(y)
   binary CE       -y log s(z) - (1-y) log(1 - s(z)) = softplus(z) - y z  -> s(z) - y
-  sparsemax loss  -z_y + 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2  -> sparsemax(z) - onehot(y)
+  sparsemax loss  -q.z + 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2 ||q||^2  -> sparsemax(z) - q
+                  (Martins and Astudillo 2016; for q = onehot(y) the constant is 1/2 and the
+                  loss is -z_y + 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2)
 """
 
 from collections.abc import Callable
@@ -52,8 +55,9 @@ def _binary_cross_entropy(z, f, Y, out):
 
 
 def _sparsemax_loss(z, f, Y, out):
-    # with p = sparsemax(z) and tau its threshold: sum_{j in S}(z_j^2 - tau^2) = sum p(2z - p)
-    return -np.sum(Y * z, axis=-1) + 0.5 * np.sum(f * (2 * z - f), axis=-1) + 0.5, f - Y
+    # with p = sparsemax(z) and tau its threshold: sum_{j in S}(z_j^2 - tau^2) = sum p(2z - p);
+    # 1/2 ||q||^2 is exactly 1/2 for one-hot rows, and makes L >= 0 with L = 0 iff p = q
+    return -np.sum(Y * z, axis=-1) + 0.5 * np.sum(f * (2 * z - f), axis=-1) + 0.5 * np.sum(Y * Y, axis=-1), f - Y
 
 
 LOSSES: dict[str, Loss] = {
