@@ -28,7 +28,7 @@ PROJECTION_COLUMNS = ("spectrum", "seed", "epoch", "loss", "excess", "sin_top", 
 PROJECTION_COLUMNS += ("sin_inner", "sin_outer", "grad_norm", "optimum", "diverged")
 NEURON_COLUMNS = ("inputs", "seed", "correct", "undecided", "loss_90", "loss", "last_change", "diverged")
 FEATURE_COLUMNS = ("dataset", "model", "seed", "linearly_separable", "train_acc_90", "train_acc", "test_acc")
-FEATURE_COLUMNS += ("loss_90", "loss", "last_change", "diverged")
+FEATURE_COLUMNS += ("loss_90", "loss", "last_change", "amplification", "diverged")
 
 
 def projection(cfg: dict, results, figures) -> None:

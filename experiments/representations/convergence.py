@@ -5,7 +5,8 @@ loss moved by at most `tol` (relative) over the last 10% of the budget
 (`experiments.stats.last_change`); 'settled' when every training point was decided right at 90%
 of the budget and still is at the end while the loss keeps falling (on separable data the
 infimum of the loss lies at infinite weights, so the loss never stops moving, but the decisions
-have); else 'moving', or 'diverged'. Converged = stationary or settled: only those count in a
+have); else 'moving', or 'diverged'; and 'chaotic' where a shadow run shows the trajectory is
+not at a stable state (`stability`). Converged = stationary or settled: only those count in a
 verdict.
 """
 
@@ -39,17 +40,20 @@ def loss_curves(result) -> dict[str, np.ndarray]:
     }
 
 
-def status(runs: pd.DataFrame, settled: pd.Series, tol: float) -> pd.Series:
-    """'diverged', 'stationary', 'settled' or 'moving' per member (see the module docstring);
-    `settled`: the members whose decisions were all right at 90% and at the end."""
+def status(runs: pd.DataFrame, settled: pd.Series, tol: float, chaotic: pd.Series | None = None) -> pd.Series:
+    """'diverged', 'chaotic', 'stationary', 'settled' or 'moving' per member (see the module
+    docstring); `settled`: the members whose decisions were all right at 90% and at the end;
+    `chaotic`: the members whose shadow run drifted away (`stability`), if measured."""
     falling = runs["loss"] < runs["loss_90"]
+    chaotic = pd.Series(False, index=runs.index) if chaotic is None else chaotic
     choice = np.select(
         [
             runs["diverged"].to_numpy(bool),
+            chaotic.to_numpy(bool),
             (runs["last_change"] <= tol).to_numpy(bool),
             (settled & falling).to_numpy(bool),
         ],
-        ["diverged", "stationary", "settled"],
+        ["diverged", "chaotic", "stationary", "settled"],
         "moving",
     )
     return pd.Series(choice, index=runs.index, name="status")

@@ -11,6 +11,9 @@ Playground's semantics throughout: tanh output, squared loss 1/2 (f - y)^2 on +-
 Playground init (W ~ U[-0.5, 0.5), b = 0.1), lr 0.03, batch 10 in the fixed shuffled-once order
 with the carry-over of `mlp.train.train`, accuracy = sign agreement (f > 0 iff y = +1).
 
+Convergence: stationary loss or settled decisions (`convergence`), and not chaotic: a shadow copy
+perturbed at 90% of the budget must not drift away (`stability`).
+
 Exact: whether each seed's training set is linearly separable in a unit's input features
 (`mlp.threshold.separate`, an LP); the hidden layer's input is (x1, x2), like the raw unit's.
 The maps: what the hidden units of one trained net, and each net's output, compute over
@@ -20,13 +23,13 @@ Playground's heat-map domain [-6, 6]^2.
 import numpy as np
 import pandas as pd
 
-from experiments.representations.convergence import CHECKPOINTS, checkpoints, curves, loss_curves
+from experiments.representations.convergence import CHECKPOINTS, curves, loss_curves
+from experiments.representations.stability import train_shadowed
 from mlp.data import features, playground_split, stack_splits
 from mlp.network import Net, forward, init
 from mlp.params import pick
 from mlp.seeding import rng, rngs
 from mlp.threshold import separate
-from mlp.train import train
 
 RAW = ("x1", "x2")
 MODELS = ("raw", "engineered", "hidden")
@@ -58,19 +61,11 @@ def separable(data) -> np.ndarray:
 
 
 def train_model(name: str, net: Net, data, dataset: str, cfg: dict):
-    """One model on one dataset's draws, all seeds in one ensemble; (final params, per-seed frame)."""
+    """One model on one dataset's draws, all seeds in one ensemble with their shadow copies
+    (`stability`); (final params, per-seed frame)."""
     seeds = range(cfg["seeds"])
     params = init(net, cfg["init"], rngs(seeds, "init", dataset, name))
-    result = train(
-        net,
-        params,
-        data,
-        lr=cfg["lr"],
-        batch_size=cfg["batch_size"],
-        epochs=cfg["epochs"],
-        eval_epochs=checkpoints(cfg["epochs"]),
-        classify=True,
-    )
+    result = train_shadowed(net, params, data, cfg, f"{dataset} {name}")
     train_acc = curves(result, "train_acc")
     runs = pd.DataFrame(
         {
@@ -82,6 +77,7 @@ def train_model(name: str, net: Net, data, dataset: str, cfg: dict):
             "test_acc": curves(result, "test_acc")[:, -1],
             "test_loss": curves(result, "test_loss")[:, -1],
             **loss_curves(result),
+            "amplification": result.amplification,
             "diverged": result.diverged_at >= 0,
         }
     )

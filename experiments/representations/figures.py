@@ -44,8 +44,8 @@ def plot_projection(spectra: dict, K: int, curves: pd.DataFrame, angle_tol: floa
 
 
 def plot_accuracy(runs: pd.DataFrame, summary: pd.DataFrame, bar: float, activation: str):
-    """Per dataset: each seed's test accuracy for every model (filled: converged, hollow: not;
-    grey lines join one seed's data draw), and the converged members' median with its interval."""
+    """Per dataset: each seed's test accuracy for every model (filled: converged, hollow: moving or
+    chaotic; grey lines join one seed's data draw), and the converged members' median with its interval."""
     datasets = list(dict.fromkeys(runs["dataset"]))
     fig, axes = figure(1, len(datasets), width=3.0, height=3.0, sharey=True)
     for ax, dataset in zip(axes[0], datasets):

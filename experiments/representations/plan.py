@@ -118,8 +118,15 @@ def _check_features(f: dict) -> list[str]:
     if "xor" not in f["solvable"]:
         out.append(_bad("features.solvable", f["solvable"], "must include xor (C24: XOR is solvable once transformed)"))
     n_train = N_POINTS * f["train_pct"] // 100
-    if f["batch_size"] > n_train:
-        out.append(_bad("features.batch_size", f["batch_size"], f"must be <= {n_train}, the training points"))
+    if n_train % f["batch_size"]:
+        out.append(
+            _bad(
+                "features.batch_size",
+                f["batch_size"],
+                f"must divide the {n_train} training points (the run is split at 90% of the budget for its "
+                "shadow run: a leftover batch would not carry over)",
+            )
+        )
     if f["map_seed"] >= f["seeds"]:
         out.append(_bad("features.map_seed", f["map_seed"], f"must be < seeds = {f['seeds']} (a trained seed)"))
     return out
@@ -131,8 +138,8 @@ def check(block: dict) -> list[str]:
 
 
 def cost(block: dict) -> list[Cost]:
-    """Per job: peak memory and model-steps (members x optimisation steps; LPs counted as one
-    step each). The nets are tiny: memory is the interpreter's."""
+    """Per job: peak memory and model-steps (members x optimisation steps, the shadow runs' last
+    10% included; LPs counted as one step each). The nets are tiny: memory is the interpreter's."""
     n = block["xor_neuron"]
     out = [
         Cost(
@@ -152,7 +159,7 @@ def cost(block: dict) -> list[Cost]:
         )
     )
     for dataset, cell in feature_cells(block).items():
-        steps = cell["epochs"] * (N_POINTS * cell["train_pct"] // 100 // cell["batch_size"])
+        steps = 1.1 * cell["epochs"] * (N_POINTS * cell["train_pct"] // 100 // cell["batch_size"])  # shadow: +10%
         out.append(
             Cost(
                 f"representations_features[{dataset}]",

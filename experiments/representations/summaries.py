@@ -7,6 +7,7 @@ import pandas as pd
 
 from experiments.representations.convergence import CONVERGED, status
 from experiments.representations.plan import gap_at
+from experiments.representations.stability import STABLE_GROWTH
 from experiments.stats import Estimate, fraction, last_change, median, paired
 
 CURVES = ("sin_top", "sin_top_encoder", "sin_pair", "excess")  # quantities drawn over epochs
@@ -111,15 +112,17 @@ def neuron_summary(runs: pd.DataFrame, tol: float) -> pd.DataFrame:
 
 
 def feature_status(runs: pd.DataFrame, tol: float) -> pd.Series:
-    """Convergence of the Playground models: stationary loss, or every training point right at
-    90% of the budget and at the end (`convergence.status`)."""
-    return status(runs, (runs["train_acc_90"] == 1) & (runs["train_acc"] == 1), tol)
+    """Convergence of the Playground models (`convergence.status`): not chaotic (the shadow run's
+    amplification at most `stability.STABLE_GROWTH`), and a stationary loss or every training
+    point right at 90% of the budget and at the end."""
+    settled = (runs["train_acc_90"] == 1) & (runs["train_acc"] == 1)
+    return status(runs, settled, tol, chaotic=~(runs["amplification"] <= STABLE_GROWTH))
 
 
 def accuracy_summary(runs: pd.DataFrame, tol: float) -> pd.DataFrame:
-    """Per (dataset, model): members by status, seeds whose training set the LP finds linearly
-    separable in the model's inputs, and the median test accuracy of converged members (and of
-    all) with its interval."""
+    """Per (dataset, model): members by status (and the largest shadow amplification among the
+    members not chaotic), seeds whose training set the LP finds linearly separable in the model's
+    inputs, and the median test accuracy of converged members with its interval."""
     runs = runs.assign(status=feature_status(runs, tol))
     rows = []
     for (dataset, name), g in runs.groupby(["dataset", "model"], sort=False):
@@ -130,10 +133,12 @@ def accuracy_summary(runs: pd.DataFrame, tol: float) -> pd.DataFrame:
                 "model": name,
                 "seeds": len(g),
                 "converged": len(conv),
-                **{s: int((g["status"] == s).sum()) for s in ("stationary", "settled", "moving", "diverged")},
+                **{
+                    s: int((g["status"] == s).sum()) for s in ("stationary", "settled", "moving", "chaotic", "diverged")
+                },
+                "max_stable_amplification": float(g.loc[g["status"] != "chaotic", "amplification"].max()),
                 "linearly_separable": int(g["linearly_separable"].sum()),
                 **_ci("test_acc", conv["test_acc"]),
-                "test_acc_all": float(g["test_acc"].median()),
                 "train_acc": float(conv["train_acc"].median()) if len(conv) else np.nan,
                 "median_last_change": float(g["last_change"].median()),
             }
