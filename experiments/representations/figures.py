@@ -9,6 +9,7 @@ from experiments.plotting import PM_COLORS, color, figure
 from experiments.representations.features import DOMAIN, MODELS, grid
 from mlp.data import features
 
+LABELS = {"sin_top": ": vs top-K PCA", "sin_pair": ": vs next seed", "excess": ""}  # curves' legend entries
 JITTER = 0.12  # half-width of the horizontal spread of a model's per-seed points
 
 
@@ -32,8 +33,9 @@ def plot_projection(spectra: dict, K: int, curves: pd.DataFrame, angle_tol: floa
     for ax, quantities, tol in panels:
         for (name, q), g in curves[curves["quantity"].isin(quantities)].groupby(["spectrum", "quantity"], sort=False):
             g = g[g["epoch"] > 0] if q == "excess" else g
-            ls = "--" if q == "sin_pair" else "-"
-            ax.plot(g["epoch"], g["median"], ls, color=color(name), label=f"{name}: {q.replace('_', ' ')}")
+            ax.plot(
+                g["epoch"], g["median"], "--" if q == "sin_pair" else "-", color=color(name), label=f"{name}{LABELS[q]}"
+            )
             ax.fill_between(g["epoch"], g["lo"], g["hi"], color=color(name), alpha=0.25, lw=0)
         ax.axhline(tol, color="grey", ls=":", label=f"tolerance {tol:g}")
         ax.set(yscale="log", xlabel="epoch")
