@@ -5,7 +5,7 @@ perturbed by a relative PERTURBATION (each parameter times 1 + delta g, g in {-1
 both train the last 10% together (one ensemble of 2M). At a stable fixed point or cycle the
 copies contract or stay close; on a chaotic trajectory the difference grows by many orders.
 The amplification max |theta - theta_shadow| / (delta max |theta|) at the end separates the two
-by decades (measured on Playground's spiral: <= 0.5 for stable members, >= 1e3 for chaotic
+by decades (measured on Playground's data: <= 1.3 for stable members, >= 1e3 for chaotic
 ones), so the decision 'chaotic' (amplification > STABLE_GROWTH) is the same on every CPU,
 while a chaotic member's own numbers (its final accuracy) are not: they change with the last
 bits of a matrix product. Chaotic members do not count as converged.

@@ -47,8 +47,8 @@ def neuron_row(certs: pd.DataFrame, summary: pd.DataFrame) -> dict:
         f"LP on the +-1 truth table: (x1, x2, x1x2) {lp_product}; (x1, x2) {lp_raw}. Logistic neuron, "
         f"{n['seeds']} seeds each: with x1x2 {n['converged']} converged, 4/4 right in {n['solved']} "
         f"= {product['success']:.2f} [{product['success_lo']:.2f}, {product['success_hi']:.2f}]; without: "
-        f"{raw_n['converged']} converged, at most {raw_n['max_correct']} of 4 right ({raw_n['with_undecided']} end "
-        "with undecided rows: z = 0 at the best fit)"
+        f"{raw_n['converged']} converged, at most {raw_n['max_correct']} of 4 rows decided right ({raw_n['with_undecided']} "
+        "end with undecided rows, |z| < 1e-6: the best logistic fit of XOR on (x1, x2) is z = 0)"
     )
     return claims.row(
         "C24",
