@@ -7,6 +7,7 @@ import re
 import runpy
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,23 @@ def test_ci_script_builds_a_fresh_venv_and_runs_the_readme_test_command():
     assert "python3 -m venv" in text and 'pip install -e ".[test]"' in text
     assert re.search(r"^\s*(exec )?pytest\b", text, flags=re.M)
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0  # syntax
+
+
+def test_ci_script_runs_the_slurm_tests_on_the_testbed():
+    """.ci/run starts the throw-away SLURM before pytest, stops it at exit (trap) and makes a
+    missing scheduler a failure (NN_CI=1); the testbed script has up/down/status/env
+    and is valid bash; the `slurm` marker is registered (an unknown marker is a warning, and
+    warnings are errors here)."""
+    ci = (ROOT / ".ci/run").read_text()
+    testbed = ROOT / "profiles/slurm/testbed.sh"
+    assert os.access(testbed, os.X_OK)
+    assert subprocess.run(["bash", "-n", str(testbed)]).returncode == 0
+    text = testbed.read_text()
+    assert all(re.search(rf"^{cmd}\)", text, flags=re.M) for cmd in ("up", "down", "status", "env"))
+    assert "profiles/slurm/testbed.sh" in ci and re.search(r'"\$testbed" up', ci)
+    assert re.search(r"^trap cleanup EXIT$", ci, flags=re.M) and re.search(r'"\$testbed" down', ci)
+    assert re.search(r"^export NN_CI=1$", ci, flags=re.M)
+    assert ci.index('"$testbed" up') < ci.index("\npytest")
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        markers = tomllib.load(f)["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("slurm:") for m in markers)
