@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments import playground as pg
-from experiments import playground_summary as pgs
+from experiments.playground import __main__ as steps
+from experiments.playground import port, runs, verdicts
+from experiments.playground import summary as pgs
+from experiments.playground.plan import config_name
 from mlp.network import init
 from mlp.seeding import rngs
 
@@ -31,17 +33,17 @@ SPIRAL = {"dataset": "spiral", "hidden": [4, 2], "activation": "tanh", "seeds": 
 
 def test_config_name_and_shared_init_across_activations():
     relu = {**SPIRAL, "activation": "relu"}
-    assert pg.config_name(SPIRAL) == "spiral-4-2-tanh"
-    assert pg.net_key(SPIRAL) == pg.net_key(relu) == "spiral-4-2"
-    a = init(pg.make_net(SPIRAL), "playground", rngs([0, 1], "init", pg.net_key(SPIRAL)))
-    b = init(pg.make_net(relu), "playground", rngs([0, 1], "init", pg.net_key(relu)))
+    assert config_name(SPIRAL) == "spiral-4-2-tanh"
+    assert port.net_key(SPIRAL) == port.net_key(relu) == "spiral-4-2"
+    a = init(port.make_net(SPIRAL), "playground", rngs([0, 1], "init", port.net_key(SPIRAL)))
+    b = init(port.make_net(relu), "playground", rngs([0, 1], "init", port.net_key(relu)))
     for (Wa, ba), (Wb, bb) in zip(a, b):
         np.testing.assert_array_equal(Wa, Wb)
         np.testing.assert_array_equal(ba, bb)
 
 
 def test_split_depends_on_dataset_and_seed_only():
-    s0, s1 = pg.split_of(TINY, "spiral", 0), pg.split_of(TINY, "spiral", 1)
+    s0, s1 = port.split_of(TINY, "spiral", 0), port.split_of(TINY, "spiral", 1)
     assert s0.X_train.shape == (250, 2) and s0.X_test.shape == (250, 2)  # 500 points, 50 %
     assert not np.array_equal(s0.X_train, s1.X_train)  # each seed its own shuffle
     # noise 0: the spiral itself is fixed, so both seeds hold the same 500 points
@@ -51,20 +53,20 @@ def test_split_depends_on_dataset_and_seed_only():
 
 
 def test_ensemble_equals_seeds_trained_alone():
-    hist, _, _ = pg.train_config(TINY, SPIRAL)
+    hist, _, _ = port.train_config(TINY, SPIRAL)
     for s in range(3):
-        alone, _, _ = pg.train_config({**TINY, "seed0": s}, {**SPIRAL, "seeds": 1})
+        alone, _, _ = port.train_config({**TINY, "seed0": s}, {**SPIRAL, "seeds": 1})
         mine = hist[hist["seed"] == s].reset_index(drop=True)
-        np.testing.assert_allclose(mine[pg.METRICS].to_numpy(), alone[pg.METRICS].to_numpy(), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(mine[port.METRICS].to_numpy(), alone[port.METRICS].to_numpy(), rtol=0, atol=1e-12)
 
 
 def test_pausing_at_the_slide_epoch_is_exact():
     relu = {**SPIRAL, "activation": "relu"}
-    paused, _, _ = pg.train_config(TINY, relu)  # pauses at 4, resumes to 6
-    straight, _, _ = pg.train_config({**TINY, "slide_epochs": {"tanh": 6, "relu": 6}}, relu)
+    paused, _, _ = port.train_config(TINY, relu)  # pauses at 4, resumes to 6
+    straight, _, _ = port.train_config({**TINY, "slide_epochs": {"tanh": 6, "relu": 6}}, relu)
     pd.testing.assert_frame_equal(paused, straight)
     with pytest.raises(ValueError, match="leftover"):  # 250 % 30 = 10 points would carry over
-        pg.train_config({**TINY, "batch_size": 30}, relu)
+        port.train_config({**TINY, "batch_size": 30}, relu)
 
 
 def test_curve_percentiles_by_hand():
@@ -80,7 +82,7 @@ def test_curve_percentiles_by_hand():
             "test_acc": 1 - v,
         }
     )
-    c = pg.curve_table(hist).iloc[0]
+    c = runs.curve_table(hist).iloc[0]
     assert (c["test_loss_p10"], c["test_loss_median"], c["test_loss_p90"]) == pytest.approx((0.1, 0.5, 0.9))
     assert c["n_finite"] == 11
 
@@ -94,14 +96,14 @@ def test_percentile_of_splits_ties():
 def test_pick_seeds_typical_and_best():
     df = pd.DataFrame({"seed": range(5), "epoch": 7, "test_loss": [0.3, 0.1, 0.5, 0.2, 0.4]})
     # sorted: seed 1 (0.1), 3 (0.2), 0 (0.3), 4, 2 -> median is seed 0, best seed 1
-    assert pg.pick_seeds(df, 7) == {"typical": 0, "best": 1}
+    assert runs.pick_seeds(df, 7) == {"typical": 0, "best": 1}
 
 
 def test_nets_table_roundtrip():
-    theta = init(pg.make_net({**SPIRAL, "hidden": [3, 2]}), "playground", rngs([5, 6, 7], "t"))
-    table = pg.nets_table(theta, [5, 6, 7], {"typical": 6, "best": 7}, 9)
+    theta = init(port.make_net({**SPIRAL, "hidden": [3, 2]}), "playground", rngs([5, 6, 7], "t"))
+    table = runs.nets_table(theta, [5, 6, 7], {"typical": 6, "best": 7}, 9)
     for role, m in (("typical", 1), ("best", 2)):
-        for (W, b), (W1, b1) in zip(theta, pg.params_from_table(table, role)):
+        for (W, b), (W1, b1) in zip(theta, runs.params_from_table(table, role)):
             np.testing.assert_array_equal(W[m], W1[0])
             np.testing.assert_array_equal(b[m], b1[0])
 
@@ -173,10 +175,10 @@ def test_claim_verdicts_follow_the_numbers():
         {"config": n, "epoch": 10, "test_acc_median": a, "test_acc_p10": a, "test_loss_median": 0.1}
         for n, a in zip(specs, (1.0, 0.97, 0.90))
     ]
-    out = pgs.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
+    out = verdicts.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
     assert list(out["verdict"]) == ["partly"]  # 0.90 < 0.95 on gauss
     rows[2]["test_acc_median"] = 0.99
-    out = pgs.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
+    out = verdicts.claim_rows(pd.DataFrame(rows), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), specs, params)
     assert list(out["verdict"]) == ["reproduced"]
 
 
@@ -184,7 +186,7 @@ def test_default_config_meets_the_brief():
     cfg = yaml.safe_load((ROOT / "config.yaml").read_text())["playground"]
     assert (cfg["lr"], cfg["batch_size"], cfg["train_pct"], cfg["noise"]) == (0.03, 10, 50, 0.0)
     assert cfg["slide_epochs"] == {"tanh": 2536, "relu": 1968} and cfg["epochs"] >= 2536
-    names = [pg.config_name(c) for c in cfg["configs"]]
+    names = [config_name(c) for c in cfg["configs"]]
     for c, n in zip(cfg["configs"], names):
         assert c["seeds"] >= (100 if n in ("spiral-4-2-tanh", "spiral-4-2-relu") else 50), n
     for n in [
@@ -213,18 +215,18 @@ def test_steps_smoke_and_determinism(tmp_path):
     params = {**TINY, "configs": configs}
     for out in (tmp_path / "a", tmp_path / "b"):
         for c in configs:
-            pg.run_one({**params, "config": c, "run": pg.config_name(c)}, out, out)
-        pg.summarise(params, out, out)
+            steps.train({**params, "config": c, "run": config_name(c)}, out, out)
+        steps.summarise(params, out, out)
     for f in ["summary", "reference_percentiles", "paired_relu_tanh", "claims", "runs/spiral-4-2-relu_nets"]:
         assert (tmp_path / "a" / f"{f}.csv").read_bytes() == (tmp_path / "b" / f"{f}.csv").read_bytes(), f
     claims = pd.read_csv(tmp_path / "a" / "claims.csv")
     assert set(claims["claim"]) == {"C13"} and len(claims) == 4  # simple, one layer, [4,2] vs lecture, four layers
     assert set(claims["verdict"]) <= {"reproduced", "partly", "not reproduced"}
-    pg.plots(params, tmp_path / "a", tmp_path / "a")
+    steps.plots(params, tmp_path / "a", tmp_path / "a")
     for f in ["loss_curves", "lecture_percentiles", "decision_maps", "decision_maps_all", "hidden_units"]:
         assert (tmp_path / "a" / f"{f}.png").stat().st_size > 10_000
 
 
 def test_train_step_rejects_a_run_name_that_does_not_match_its_config(tmp_path):
     with pytest.raises(ValueError, match="does not match"):
-        pg.run_one({**TINY, "config": SPIRAL, "run": "spiral-4-2-relu"}, tmp_path, tmp_path)
+        steps.train({**TINY, "config": SPIRAL, "run": "spiral-4-2-relu"}, tmp_path, tmp_path)

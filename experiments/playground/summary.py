@@ -1,13 +1,12 @@
 """Seed-distribution summaries of the Playground family (C13): percentiles over seeds, where the
 lecture's and Playground's own numbers fall, relu vs tanh on the same seeds, four relu layers vs
-two, and the claim rows; the `summarise` step of experiments.playground writes them.
-"""
+two."""
 
 import numpy as np
 import pandas as pd
+from scipy.stats import mannwhitneyu
 
-from experiments import claims
-from experiments.playground import METRICS
+from experiments.playground.port import METRICS
 
 # The lecture's screenshots: spiral, [4, 2], lr 0.03, batch 10, 50 %, noise 0, X1 and X2
 LECTURE = {
@@ -35,7 +34,6 @@ PLAYGROUND_SEEDS = [
     ("0.87646", "relu", 2536, 0.312401, 0.340032),
 ]
 SLIDE_HIDDEN = [4, 2]
-LEARNED_ACC, NOT_LEARNED_ACC = 0.95, 0.90  # median test accuracy: learned >= 0.95, not learned < 0.90
 ALPHA = 0.05  # significance level of "four relu layers do better"
 
 
@@ -46,7 +44,7 @@ def percentile_of(values: np.ndarray, x: float) -> float:
     return float(100 * (np.mean(v < x) + 0.5 * np.mean(v == x)))
 
 
-def _stats(values) -> dict:
+def seed_stats(values) -> dict:
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     return {
@@ -80,13 +78,13 @@ def summary_table(seeds: dict[str, pd.DataFrame], specs: dict[str, dict], params
                 "n_diverged": int(at["test_loss"].isna().sum()),
             }
             for m in METRICS:
-                s = _stats(at[m])
+                s = seed_stats(at[m])
                 row |= {f"{m}_{k}": s[k] for k in ("p10", "median", "p90")}
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _slide_name(specs: dict, activation: str) -> str | None:
+def slide_name(specs: dict, activation: str) -> str | None:
     for name, s in specs.items():
         if s["dataset"] == "spiral" and list(s["hidden"]) == SLIDE_HIDDEN and s["activation"] == activation:
             return name
@@ -110,14 +108,14 @@ def reference_table(seeds: dict[str, pd.DataFrame], specs: dict[str, dict], para
     refs += [(f"playground seed {s}", a, e, e, tr, te) for s, a, e, tr, te in PLAYGROUND_SEEDS]
     rows = []
     for source, act, epoch, ref_epoch, tr, te in refs:
-        name = _slide_name(specs, act)
+        name = slide_name(specs, act)
         if name is None:
             continue
         at = seeds[name][seeds[name]["epoch"] == epoch]
         if at.empty:
             continue
         for split, value in (("train", tr), ("test", te)):
-            s = _stats(at[f"{split}_loss"])
+            s = seed_stats(at[f"{split}_loss"])
             rows.append(
                 {
                     "source": source,
@@ -174,16 +172,14 @@ def paired_table(seeds: dict[str, pd.DataFrame], specs: dict[str, dict], params:
     return pd.DataFrame(rows)
 
 
-def _fmt_hidden(spec) -> str:
+def fmt_hidden(spec) -> str:
     return "[" + ",".join(map(str, spec["hidden"])) + "]"
 
 
 def depth_table(seeds: dict[str, pd.DataFrame], specs: dict[str, dict], params: dict) -> pd.DataFrame:
     """Four relu layers vs [4, 2] relu on the spiral: test-loss medians, the probability that a
     four-layer seed beats a two-layer seed (1 - U / (n1 n2)) and the one-sided Mann-Whitney p-value."""
-    from scipy.stats import mannwhitneyu  # here: scipy.stats takes ~1 s to import, the training jobs skip it
-
-    base = _slide_name(specs, "relu")
+    base = slide_name(specs, "relu")
     deep = [
         n for n, s in specs.items() if s["dataset"] == "spiral" and len(s["hidden"]) == 4 and s["activation"] == "relu"
     ]
@@ -209,118 +205,4 @@ def depth_table(seeds: dict[str, pd.DataFrame], specs: dict[str, dict], params: 
                     "better": bool(p < ALPHA),
                 }
             )
-    return pd.DataFrame(rows)
-
-
-def claim_rows(
-    summary: pd.DataFrame, refs: pd.DataFrame, paired: pd.DataFrame, depth: pd.DataFrame, specs: dict, params: dict
-) -> pd.DataFrame:
-    """C13's rows, each verdict computed from the seed distributions."""
-    E = params["epochs"]
-    final = summary[summary["epoch"] == E].set_index("config")
-    ev = "results/playground/summary.csv"
-    rows = []
-
-    simple = [n for n, s in specs.items() if s["dataset"] != "spiral" and len(s["hidden"]) == 1]
-    if simple:
-        ok = [final.loc[n, "test_acc_median"] >= LEARNED_ACC for n in simple]
-        meas = "; ".join(
-            f"{specs[n]['dataset']} {_fmt_hidden(specs[n])} {specs[n]['activation']}: median test "
-            f"accuracy {final.loc[n, 'test_acc_median']:.3f} (p10 {final.loc[n, 'test_acc_p10']:.3f}), "
-            f"test loss {final.loc[n, 'test_loss_median']:.3f}"
-            for n in simple
-        )
-        rows.append(
-            claims.row(
-                "C13",
-                f"simple target learned with one hidden layer, epoch {E}: {meas}",
-                f"median test accuracy >= {LEARNED_ACC} on every simple target",
-                claims.verdict(all(ok), partly=any(ok)),
-                f"{ev}; figures/playground/decision_maps_all.png",
-            )
-        )
-
-    shallow = [n for n, s in specs.items() if s["dataset"] == "spiral" and len(s["hidden"]) == 1]
-    if shallow:
-        ok = [final.loc[n, "test_acc_median"] < NOT_LEARNED_ACC for n in shallow]
-        meas = "; ".join(
-            f"{_fmt_hidden(specs[n])} {specs[n]['activation']}: median test loss "
-            f"{final.loc[n, 'test_loss_median']:.3f}, test accuracy {final.loc[n, 'test_acc_median']:.3f}"
-            f" (p90 {final.loc[n, 'test_acc_p90']:.3f})"
-            for n in shallow
-        )
-        rows.append(
-            claims.row(
-                "C13",
-                f"spiral with one hidden layer, epoch {E}: {meas}",
-                f"median test accuracy < {NOT_LEARNED_ACC} for every one-hidden-layer net (not learned)",
-                claims.verdict(all(ok), partly=any(ok)),
-                f"{ev}; figures/playground/loss_curves.png",
-            )
-        )
-
-    lec = refs[refs["source"] == "lecture"] if len(refs) else refs
-    if len(lec):
-        typical = (lec["p10"] <= lec["value"]) & (lec["value"] <= lec["p90"])
-        meas = "; ".join(
-            f"{r.config} {r.split} {r.value:.3f} at epoch {r.epoch}: percentile {r.percentile:.0f} "
-            f"(p10-p90 {r.p10:.3f}-{r.p90:.3f}, median {r['median']:.3f}, range {r['min']:.3f}-"
-            f"{r['max']:.3f}, {r.n_seeds} seeds)"
-            for _, r in lec.iterrows()
-        )
-        rows.append(
-            claims.row(
-                "C13",
-                f"two hidden layers [4,2] reach the lecture's numbers: {meas}",
-                "each lecture number lies within the 10th-90th percentile of the seed distribution "
-                "(partly: all within the observed range)",
-                claims.verdict(bool(typical.all()), partly=bool(lec["inside"].all())),
-                "results/playground/reference_percentiles.csv; figures/playground/lecture_percentiles.png",
-            )
-        )
-        if len(paired):
-            p = paired[(paired["hidden"] == "-".join(map(str, SLIDE_HIDDEN))) & (paired["dataset"] == "spiral")]
-            if len(p):
-                rows[-1]["measured"] += "; paired relu vs tanh on the same seeds: " + "; ".join(
-                    f"relu@{r.relu_epoch} vs tanh@{r.tanh_epoch}: relu test loss lower on "
-                    f"{100 * r.frac_relu_lower_test:.0f}% of {r.n_seeds} seeds, median difference "
-                    f"{r.median_diff_test:+.3f}"
-                    for _, r in p.iterrows()
-                )
-
-    pg = refs[refs["source"].str.startswith("playground")] if len(refs) else refs
-    pg = pg[pg["epoch"].isin(list(params["slide_epochs"].values()))] if len(pg) else pg
-    if len(pg):
-        meas = "; ".join(
-            f"{r.source[-7:]} {r.config.split('-')[-1]} {r.split}@{r.epoch} {r.value:.3f}: "
-            f"percentile {r.percentile:.0f}"
-            for _, r in pg.iterrows()
-        )
-        rows.append(
-            claims.row(
-                "C13",
-                f"Playground's own code on two of its seeds, placed in our seed distributions: {meas}",
-                "every value within the observed range of our seeds (our port gives Playground's distribution)",
-                claims.verdict(bool(pg["inside"].all()), partly=bool(pg["inside"].any())),
-                "results/playground/reference_percentiles.csv",
-            )
-        )
-
-    if len(depth):
-        ok = list(depth["better"])
-        meas = "; ".join(
-            f"{r.config} at epoch {r.epoch}: median test loss {r.test_median:.3f} vs [4,2] relu {r.base_median:.3f}, "
-            f"P(lower) {r.prob_lower:.2f}, one-sided Mann-Whitney p = {r.p_value:.2g}"
-            for r in depth.itertuples()
-        )
-        rows.append(
-            claims.row(
-                "C13",
-                f"four relu layers vs two on the spiral: {meas}",
-                f"every four-layer relu net's test losses are lower than [4,2] relu's (one-sided Mann-Whitney "
-                f"p < {ALPHA}) at each epoch",
-                claims.verdict(all(ok), partly=any(ok)),
-                "results/playground/depth_relu.csv; figures/playground/loss_curves.png",
-            )
-        )
     return pd.DataFrame(rows)

@@ -1,9 +1,8 @@
+from experiments.playground import plan as PG_PLAN
+
 PG = "playground"
 PG_CATEGORY = "5. TensorFlow Playground"
-PG_SPECS = {  # name as experiments.playground.config_name (its train step checks they agree)
-    "-".join([c["dataset"], *map(str, c["hidden"]), c["activation"]]): c
-    for c in config[PG]["configs"]
-}
+PG_CELLS = PG_PLAN.train_cells(config[PG])  # configuration name -> its training job's cfg
 PG_TABLES = ["summary", "reference_percentiles", "paired_relu_tanh", "depth_relu"]
 PG_FIGURES = [
     "loss_curves",
@@ -23,22 +22,20 @@ wildcard_constraints:
     pg_run=r"[a-z]+(-[0-9]+)+-[a-z]+",
 
 
-PG_COMMON = {k: v for k, v in config[PG].items() if k != "configs"}  # knobs every run shares
 PG_RUNS = {  # every configuration's run tables, by kind
-    kind: expand(f"results/{PG}/runs/{{run}}_{kind}.csv", run=sorted(PG_SPECS))
+    kind: expand(f"results/{PG}/runs/{{run}}_{kind}.csv", run=sorted(PG_CELLS))
     for kind in PG_RUN_FILES
 }
 
 
 localrules:
-    playground_summary,
+    playground_summarise,
 
 
 rule playground_train:
     """One Playground configuration: all its seeds trained together as one ensemble."""
     input:
-        CORE,
-        src("experiments/playground.py"),
+        family_src(PG),
     output:
         expand(
             f"results/{PG}/runs/{{{{pg_run}}}}_{{kind}}.{{ext}}",
@@ -52,25 +49,22 @@ rule playground_train:
         mem_mb=1000,
         runtime=20,
     params:
-        cfg=lambda wc: json.dumps(
-            {**PG_COMMON, "run": wc.pg_run, "config": PG_SPECS[wc.pg_run]}, sort_keys=True
-        ),
+        cfg=lambda wc: cfg_json(PG_CELLS[wc.pg_run]),
     shell:
-        legacy_cmd(PG, "train")
+        family_cmd(PG, "train")
 
 
-rule playground_summary:
+rule playground_summarise:
     """Seed distributions, the lecture's and Playground's numbers as percentiles, relu vs tanh
     on the same seeds, and the C13 claim rows."""
     input:
-        CORE,
-        src("experiments/playground.py", "experiments/playground_summary.py"),
+        family_src(PG),
         PG_RUNS["seeds"],
     output:
         [f"results/{PG}/{t}.csv" for t in PG_TABLES],
         f"results/{PG}/claims.csv",
     log:
-        f"logs/{PG}/summary.log",
+        f"logs/{PG}/summarise.log",
     threads: 1
     resources:
         mem_mb=500,
@@ -78,19 +72,14 @@ rule playground_summary:
     params:
         cfg=block(PG),
     shell:
-        legacy_cmd(PG, "summarise")
+        family_cmd(PG, "summarise")
 
 
 rule playground_plots:
     """Loss curves with seed bands, the lecture's numbers among the seeds, decision maps and
     hidden-unit maps."""
     input:
-        CORE,
-        src(
-            "experiments/playground.py",
-            "experiments/playground_summary.py",
-            "experiments/playground_plots.py",
-        ),
+        family_src(PG),
         [path for kind in PG_RUN_FILES for path in PG_RUNS[kind]],
     output:
         [figure(PG, f, PG_CATEGORY) for f in PG_FIGURES],
@@ -103,4 +92,4 @@ rule playground_plots:
     params:
         cfg=block(PG),
     shell:
-        legacy_cmd(PG, "plots")
+        family_cmd(PG, "plots")

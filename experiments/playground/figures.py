@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
-from experiments import playground as pg
-from experiments import playground_summary as pgs
-from experiments.io import write_figure
+from experiments.playground.port import make_net, split_of
+from experiments.playground.runs import params_from_table
+from experiments.playground.summary import LECTURE, fmt_hidden, slide_name
 from experiments.plotting import PM_COLORS, figure
 from mlp.data import features
 from mlp.network import forward
@@ -25,7 +25,7 @@ def group_of(spec: dict) -> str:
 
 
 def _label(spec: dict) -> str:
-    return f"{spec['dataset']} {pgs._fmt_hidden(spec)} {spec['activation']}"
+    return f"{spec['dataset']} {fmt_hidden(spec)} {spec['activation']}"
 
 
 def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], params: dict):
@@ -45,7 +45,7 @@ def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], pa
             ax.plot(c["epoch"], c["train_loss_median"], color=color, lw=0.9, ls="--")
         finals = {n: curves[n]["test_loss_median"].iloc[-1] for n in groups[g]}
         if g.startswith("spiral, 2"):
-            for act, lec in pgs.LECTURE.items():
+            for act, lec in LECTURE.items():
                 ax.plot(lec["epoch"], lec["test"], "k*", ms=9, zorder=4)
                 ax.annotate(
                     f"lecture {act} test {lec['test']:.3f}",
@@ -69,10 +69,10 @@ def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], pa
 def plot_lecture_percentiles(seeds: dict[str, pd.DataFrame], refs: pd.DataFrame, specs: dict, params: dict):
     """Empirical CDFs over seeds of the spiral [4, 2] train and test losses at the slides'
     iteration counts, with the lecture's numbers and Playground's own two seeds marked."""
-    acts = [a for a in pgs.LECTURE if pgs._slide_name(specs, a)]
+    acts = [a for a in LECTURE if slide_name(specs, a)]
     fig, axes = figure(1, max(len(acts), 1), width=4.6, height=3.4, sharey=True)
     for ax, act in zip(axes[0], acts):
-        name, e = pgs._slide_name(specs, act), params["slide_epochs"].get(act, params["epochs"])
+        name, e = slide_name(specs, act), params["slide_epochs"].get(act, params["epochs"])
         at = seeds[name][seeds[name]["epoch"] == e]
         for split, ls in (("train", "--"), ("test", "-")):
             v = np.sort(at[f"{split}_loss"].dropna().to_numpy())
@@ -121,7 +121,7 @@ def _features(params, P):
 
 def _map_panel(ax, params, spec, theta, seed, title):
     x1, x2, P = _grid()
-    f = forward(pg.make_net(spec, len(params["features"])), theta, _features(params, P))[0][0, :, 0]
+    f = forward(make_net(spec, len(params["features"])), theta, _features(params, P))[0][0, :, 0]
     im = ax.imshow(
         f.reshape(x1.shape),
         extent=(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN),
@@ -131,7 +131,7 @@ def _map_panel(ax, params, spec, theta, seed, title):
         vmax=1,
         interpolation="bilinear",
     )
-    split = pg.split_of({**params, "features": ["x1", "x2"]}, spec["dataset"], seed)
+    split = split_of({**params, "features": ["x1", "x2"]}, spec["dataset"], seed)
     for X, Y, edge in ((split.X_train, split.Y_train, "white"), (split.X_test, split.Y_test, "black")):
         ax.scatter(X[:, 0], X[:, 1], s=9, c=[PM_COLORS[float(y)] for y in Y[:, 0]], edgecolors=edge, linewidths=0.5)
     ax.set(xlim=(-DOMAIN, DOMAIN), ylim=(-DOMAIN, DOMAIN), aspect="equal", xlabel="x1", ylabel="x2")
@@ -159,7 +159,7 @@ def plot_decision_maps(nets: dict, seeds: dict, specs: dict, params: dict, names
                 axes[i, j],
                 params,
                 specs[name],
-                pg.params_from_table(n, role),
+                params_from_table(n, role),
                 seed,
                 f"{_label(specs[name])}, {role} seed {seed}, epoch {epoch}\n"
                 f"train {tr:.3f} / test {te:.3f}, test acc {acc:.2f}",
@@ -185,7 +185,7 @@ def plot_all_maps(nets: dict, seeds: dict, specs: dict, params: dict):
             ax,
             params,
             specs[name],
-            pg.params_from_table(n, "typical"),
+            params_from_table(n, "typical"),
             seed,
             f"{_label(specs[name])} @ {epoch}\ntest loss {te:.3f}, test acc {acc:.2f}",
         )
@@ -200,9 +200,9 @@ def plot_all_maps(nets: dict, seeds: dict, specs: dict, params: dict):
 def plot_hidden_units(nets: pd.DataFrame, spec: dict, params: dict, role: str = "typical"):
     """What each unit computes: its activation h over [-6, 6]^2 (a small map per neuron, as
     Playground shows), one row per layer, for one trained net."""
-    theta = pg.params_from_table(nets, role)
+    theta = params_from_table(nets, role)
     x1, x2, P = _grid(81)
-    _, cache = forward(pg.make_net(spec, len(params["features"])), theta, _features(params, P))
+    _, cache = forward(make_net(spec, len(params["features"])), theta, _features(params, P))
     layers = [h[0] for _, h in cache[1:]]  # (G, K_l) per layer
     ncols = max(h.shape[-1] for h in layers)
     fig, axes = figure(len(layers), ncols, width=1.9, height=1.9)
@@ -230,19 +230,3 @@ def plot_hidden_units(nets: pd.DataFrame, spec: dict, params: dict, role: str = 
         fontsize=9,
     )
     return fig
-
-
-def write_all(params: dict, results, figures) -> None:
-    specs = pg._specs(params)
-    curves, seeds = pg.load_runs(params, results, "curve"), pg.load_runs(params, results, "seeds")
-    nets = pg.load_runs(params, results, "nets")
-    refs = pgs.reference_table(seeds, specs, params)
-    write_figure(plot_loss_curves(curves, specs, params), figures / "loss_curves.png")
-    write_figure(plot_lecture_percentiles(seeds, refs, specs, params), figures / "lecture_percentiles.png")
-    slide = [n for n in (pgs._slide_name(specs, a) for a in pgs.LECTURE) if n]
-    write_figure(
-        plot_decision_maps(nets, seeds, specs, params, slide or list(specs)[:1]), figures / "decision_maps.png"
-    )
-    write_figure(plot_all_maps(nets, seeds, specs, params), figures / "decision_maps_all.png")
-    unit_net = pgs._slide_name(specs, "tanh") or list(specs)[0]
-    write_figure(plot_hidden_units(nets[unit_net], specs[unit_net], params), figures / "hidden_units.png")
