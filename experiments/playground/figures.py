@@ -1,78 +1,116 @@
-"""Figures of the Playground family (C13): loss curves with seed bands, where the lecture's
-numbers fall, decision maps like Playground's, and what each hidden unit computes."""
+"""Figures of the Playground family (C13): test-loss curves over seeds, where the lecture's
+numbers fall among the seeds, and held-out accuracy against parameter count by depth.
+
+One encoding in every panel: colour = hidden activation (experiments.plotting.color), line style
+or marker = depth (number of hidden layers); lines are labelled at their ends."""
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
-from experiments.playground.port import make_net, split_of
-from experiments.playground.runs import params_from_table
-from experiments.playground.summary import LECTURE, fmt_hidden, slide_name
-from experiments.plotting import PM_COLORS, figure
-from mlp.data import features
-from mlp.network import forward
+from experiments.playground.plan import map_epoch
+from experiments.playground.reference import LECTURE
+from experiments.playground.summary import arch, slide_name
+from experiments.playground.verdicts import SPIRAL_LEARNED
+from experiments.plotting import color, figure
 
-# Playground's heat map: orange (-1) through white (0) to blue (+1)
-PG_CMAP = LinearSegmentedColormap.from_list("playground", [PM_COLORS[-1.0], "#ffffff", PM_COLORS[1.0]])
-DOMAIN = 6.0  # the heat map covers [-6, 6]^2
-
-
-def group_of(spec: dict) -> str:
-    L = len(spec["hidden"])
-    if spec["dataset"] != "spiral":
-        return f"simple targets, {L} hidden layer{'s' * (L > 1)}"
-    return f"spiral, {L} hidden layer{'s' * (L > 1)}"
+DEPTH_STYLE = {1: ":", 2: "-", 3: "-.", 4: "--", 5: (0, (5, 1)), 6: (0, (1, 1))}
+DEPTH_MARKER = {1: "o", 2: "s", 3: "D", 4: "^", 5: "v", 6: "P"}
+LOSS_LABEL = "test loss 1/2 (f - y)^2 (log scale)"
 
 
-def _label(spec: dict) -> str:
-    return f"{spec['dataset']} {fmt_hidden(spec)} {spec['activation']}"
+def end_labels(ax, items: list[tuple[float, str, str]], gap: float = 0.075) -> None:
+    """Labels right of the panel at the height where each line ends, (y, text, colour), nudged
+    apart; call after the y axis (log scale) has its limits."""
+    lo, hi = np.log10(ax.get_ylim())
+    placed = []
+    for y, text, c in sorted(items):
+        f = (np.log10(y) - lo) / (hi - lo)
+        f = max(f, placed[-1] + gap) if placed else f
+        placed.append(f)
+        ax.text(1.02, f, text, transform=ax.transAxes, fontsize=7, color=c, va="center", ha="left")
 
 
-def plot_loss_curves(curves: dict[str, pd.DataFrame], specs: dict[str, dict], params: dict):
-    """Median test loss (solid, with the 10th-90th percentile band over seeds) and median train
-    loss (dashed) per configuration, one panel per group; the lecture's numbers as stars."""
-    groups = {}
-    for name, spec in specs.items():
-        groups.setdefault(group_of(spec), []).append(name)
-    order = sorted(groups, key=lambda g: (g.startswith("simple"), g))
-    fig, axes = figure(1, len(order), width=4.2, height=3.4, sharey=True)
-    for ax, g in zip(axes[0], order):
-        for i, name in enumerate(groups[g]):
-            c, color = curves[name], f"C{i}"
-            n = specs[name]["seeds"]
-            ax.fill_between(c["epoch"], c["test_loss_p10"], c["test_loss_p90"], color=color, alpha=0.18, lw=0)
-            ax.plot(c["epoch"], c["test_loss_median"], color=color, lw=1.4, label=f"{_label(specs[name])} ({n} seeds)")
-            ax.plot(c["epoch"], c["train_loss_median"], color=color, lw=0.9, ls="--")
-        finals = {n: curves[n]["test_loss_median"].iloc[-1] for n in groups[g]}
-        if g.startswith("spiral, 2"):
-            for act, lec in LECTURE.items():
-                ax.plot(lec["epoch"], lec["test"], "k*", ms=9, zorder=4)
-                ax.annotate(
-                    f"lecture {act} test {lec['test']:.3f}",
-                    (lec["epoch"], lec["test"]),
-                    fontsize=7,
-                    xytext=(-95, 12 if act == "tanh" else -14),
-                    textcoords="offset points",
-                )
-        best = min(finals, key=finals.get)
-        ax.set_title(f"{g}: best median test loss\n{finals[best]:.3f} ({_label(specs[best])})", fontsize=9)
-        ax.set(xlabel="epoch (Playground iteration)", xlim=(0, params["epochs"]))
-        ax.legend(loc="lower left", fontsize=6.5)
-    axes[0, 0].set_ylabel("loss 1/2 (f - y)^2, mean over points")
+def curve_panel(ax, curves: dict, specs: dict, names: list[str], banded: set[str], title: str) -> None:
+    """Median test loss over seeds per run (10th-90th percentile band for the `banded` runs)."""
+    labels = []
+    for name in names:
+        c, spec = curves[name], specs[name]
+        col, ls = color(spec["activation"]), DEPTH_STYLE[len(spec["hidden"])]
+        if name in banded:
+            ax.fill_between(c["epoch"], c["test_loss_p10"], c["test_loss_p90"], color=col, alpha=0.15, lw=0)
+        ax.plot(c["epoch"], c["test_loss_median"], color=col, ls=ls, lw=1.6 if name in banded else 0.9)
+        text = arch(spec) if spec["dataset"] == "spiral" else f"{spec['dataset']} {arch(spec)}"
+        labels.append((c["test_loss_median"].iloc[-1], f"{text} ({spec['seeds']})", col))
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    lo, hi = ax.get_ylim()
+    ax.yaxis.set_minor_formatter(FormatStrFormatter("%g") if hi / lo < 10 else NullFormatter())  # label minor ticks
+    ax.tick_params(axis="y", which="minor", labelsize=7)  # only when no decade tick shows
+    ax.set(title=title, xlabel="epoch (Playground iteration)")
+    end_labels(ax, labels)
+
+
+def add_legend(fig, depths) -> None:
+    """One legend below the panels for the encoding every panel shares."""
+    handles = [Line2D([], [], color=color(a), lw=2, label=f"{a} hidden units") for a in ("tanh", "relu")]
+    handles += [
+        Line2D([], [], color="grey", ls=DEPTH_STYLE[d], label=f"{d} hidden layer{'s' * (d > 1)}")
+        for d in sorted(depths)
+    ]
+    handles += [
+        Patch(color="grey", alpha=0.15, label="10th-90th percentile over seeds"),
+        Line2D([], [], color="k", marker="*", ms=9, ls="none", label="lecture's screenshot"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+
+
+def params_text(group: pd.DataFrame) -> str:
+    lo, hi = group["params"].min(), group["params"].max()
+    return f"{lo} parameters" if lo == hi else f"{lo}-{hi} parameters"
+
+
+def plot_loss_curves(curves: dict, specs: dict, cands: pd.DataFrame, cfg: dict):
+    """A grid: the lecture's [4,2] nets (with Playground's one-layer widths), the simple targets,
+    and one panel per parameter budget (bands for the candidates chosen on validation data)."""
+    slides = [n for n in (slide_name(specs, a) for a in LECTURE) if n]
+    budget_names = set(cands["config"])
+    narrow = [n for n, s in specs.items() if s["dataset"] == "spiral" and n not in budget_names | set(slides)]
+    panels = [(slides + narrow, set(slides), "the lecture's spiral [4,2] (and one layer of Playground's widths)")]
+    simple = [n for n, s in specs.items() if s["dataset"] != "spiral"]
+    panels += [(simple, set(simple), "simple targets")] if simple else []
+    for _, group in cands.groupby("budget", sort=True):
+        title = f"spiral, {group['activation'].iloc[0]}, {params_text(group)}"
+        panels.append((list(group["config"]), set(group.loc[group["chosen"], "config"]), title))
+    ncols = min(4, len(panels))
+    fig, axes = figure(-(-len(panels) // ncols), ncols, width=4.3, height=3.0)
+    for ax, (names, banded, title) in zip(axes.flat, panels):
+        curve_panel(ax, curves, specs, names, banded, title)
+    for act, lec in LECTURE.items():
+        if slide_name(specs, act) and lec["epoch"] == map_epoch(cfg, {"activation": act}):
+            axes[0, 0].plot(lec["epoch"], lec["test"], "k*", ms=9, zorder=4)
+    for ax in axes.flat[len(panels) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(LOSS_LABEL)
+    add_legend(fig, {len(s["hidden"]) for s in specs.values()})
     fig.suptitle(
-        "Playground over seeds: median test loss (solid; band 10th-90th percentile), median train loss (dashed)",
+        f"Median test loss over seeds (number of seeds in brackets), {cfg['epochs']} epochs; "
+        "bands: the lecture's nets, the simple targets and each budget's candidates chosen on validation data",
         fontsize=10,
     )
     return fig
 
 
-def plot_lecture_percentiles(seeds: dict[str, pd.DataFrame], refs: pd.DataFrame, specs: dict, params: dict):
-    """Empirical CDFs over seeds of the spiral [4, 2] train and test losses at the slides'
-    iteration counts, with the lecture's numbers and Playground's own two seeds marked."""
+def plot_lecture_percentiles(seeds: dict, refs: pd.DataFrame, specs: dict, cfg: dict):
+    """Empirical CDFs over seeds of the spiral [4, 2] train (dashed) and test (solid) losses at the
+    slides' iteration counts; the lecture's numbers (stars) and Playground's own seeds (circles)."""
     acts = [a for a in LECTURE if slide_name(specs, a)]
-    fig, axes = figure(1, max(len(acts), 1), width=4.6, height=3.4, sharey=True)
+    fig, axes = figure(1, max(len(acts), 1), width=4.6, height=3.6, sharey=True)
     for ax, act in zip(axes[0], acts):
-        name, e = slide_name(specs, act), params["slide_epochs"].get(act, params["epochs"])
+        name, e, col = slide_name(specs, act), map_epoch(cfg, {"activation": act}), color(act)
         at = seeds[name][seeds[name]["epoch"] == e]
         for split, ls in (("train", "--"), ("test", "-")):
             v = np.sort(at[f"{split}_loss"].dropna().to_numpy())
@@ -81,152 +119,85 @@ def plot_lecture_percentiles(seeds: dict[str, pd.DataFrame], refs: pd.DataFrame,
                 np.arange(1, len(v) + 1) / len(v) * 100,
                 where="post",
                 ls=ls,
-                color="C0" if split == "test" else "C2",
-                label=f"our {len(v)} seeds, {split}",
+                color=col,
+                label=f"our {len(v)} seeds, {split} loss",
             )
         r = refs[(refs["config"] == name) & (refs["epoch"] == e)]
-        for _, row in r.iterrows():
-            lec = row["source"] == "lecture"
-            ax.plot(
-                row["value"],
-                row["percentile"],
+        for row in r.itertuples():
+            lec = row.source == "lecture"
+            ax.errorbar(
+                row.value,
+                row.percentile,
+                yerr=[[row.percentile - row.percentile_lo], [row.percentile_hi - row.percentile]],
                 marker="*" if lec else "o",
-                ls="none",
-                ms=10 if lec else 6,
-                color="k" if lec else ("C0" if row["split"] == "test" else "C2"),
+                ms=11 if lec else 6,
+                color="k",
                 mfc="k" if lec else "none",
+                ls="none",
                 zorder=4,
+                capsize=2,
             )
-        ax.plot([], [], "k*", ms=9, label="lecture's screenshot")
-        ax.plot([], [], "o", mfc="none", color="grey", label="Playground's seeds 0.26288, 0.87646")
-        lt = r[(r["source"] == "lecture") & (r["split"] == "test")]
+        ax.plot([], [], "k*", ms=9, label="lecture's screenshot (95% interval)")
+        ax.plot([], [], "o", mfc="none", color="k", label="Playground's seeds 0.26288, 0.87646")
+        shot = r[(r["source"] == "lecture") & (r["split"] == "test")]
         title = f"spiral [4,2] {act} at epoch {e}"
-        if len(lt):
-            title += f":\nlecture test {lt['value'].iloc[0]:.3f} at percentile {lt['percentile'].iloc[0]:.0f}"
+        for s in shot.itertuples():
+            title += f":\nlecture test {s.value:.3f} at percentile {s.percentile:.1f} [{s.percentile_lo:.1f}, {s.percentile_hi:.1f}]"
         ax.set(title=title, xlabel="loss 1/2 (f - y)^2", ylim=(0, 100))
         ax.legend(loc="lower right", fontsize=7)
     axes[0, 0].set_ylabel("% of seeds with loss <= x")
     return fig
 
 
-def _grid(n: int = 121):
-    g = np.linspace(-DOMAIN, DOMAIN, n)
-    x1, x2 = np.meshgrid(g, g)
-    return x1, x2, np.column_stack([x1.ravel(), x2.ravel()])
-
-
-def _features(params, P):
-    return features(P, tuple(params["features"]))
-
-
-def _map_panel(ax, params, spec, theta, seed, title):
-    x1, x2, P = _grid()
-    f = forward(make_net(spec, len(params["features"])), theta, _features(params, P))[0][0, :, 0]
-    im = ax.imshow(
-        f.reshape(x1.shape),
-        extent=(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN),
-        origin="lower",
-        cmap=PG_CMAP,
-        vmin=-1,
-        vmax=1,
-        interpolation="bilinear",
-    )
-    split = split_of({**params, "features": ["x1", "x2"]}, spec["dataset"], seed)
-    for X, Y, edge in ((split.X_train, split.Y_train, "white"), (split.X_test, split.Y_test, "black")):
-        ax.scatter(X[:, 0], X[:, 1], s=9, c=[PM_COLORS[float(y)] for y in Y[:, 0]], edgecolors=edge, linewidths=0.5)
-    ax.set(xlim=(-DOMAIN, DOMAIN), ylim=(-DOMAIN, DOMAIN), aspect="equal", xlabel="x1", ylabel="x2")
-    ax.set_title(title, fontsize=8)
-    ax.grid(False)
-    return im
-
-
-def _losses(seeds_df, seed, epoch):
-    r = seeds_df[(seeds_df["seed"] == seed) & (seeds_df["epoch"] == epoch)].iloc[0]
-    return r["train_loss"], r["test_loss"], r["test_acc"]
-
-
-def plot_decision_maps(nets: dict, seeds: dict, specs: dict, params: dict, names: list[str], roles=("typical", "best")):
-    """Playground's output heat map over [-6, 6]^2 for the typical (median test loss) and the
-    best seed of each configuration in `names`; train points white-edged, test points black-edged."""
-    fig, axes = figure(len(names), len(roles), width=3.3, height=3.3)
-    im = None
-    for i, name in enumerate(names):
-        for j, role in enumerate(roles):
-            n = nets[name]
-            seed, epoch = int(n.loc[n["role"] == role, "seed"].iloc[0]), int(n["epoch"].iloc[0])
-            tr, te, acc = _losses(seeds[name], seed, epoch)
-            im = _map_panel(
-                axes[i, j],
-                params,
-                specs[name],
-                params_from_table(n, role),
-                seed,
-                f"{_label(specs[name])}, {role} seed {seed}, epoch {epoch}\n"
-                f"train {tr:.3f} / test {te:.3f}, test acc {acc:.2f}",
+def plot_budgets(cands: pd.DataFrame, cfg: dict):
+    """Median held-out accuracy (converged seeds, 95% interval) of every budget candidate, grouped
+    by budget, marker by depth; filled markers are the candidates chosen on validation data."""
+    acts = list(dict.fromkeys(cands["activation"]))
+    widths = [cands[cands["activation"] == a]["budget"].nunique() for a in acts]
+    fig, axes = figure(1, len(acts), width=4.8, height=3.9, sharey=True, gridspec_kw={"width_ratios": widths})
+    for ax, act in zip(axes[0], acts):
+        col, x, ticks = color(act), 0, []
+        for _, group in cands[cands["activation"] == act].groupby("budget", sort=True):
+            group = group.sort_values(["depth", "params"])
+            ax.axvspan(x - 0.5, x + len(group) - 0.5, color="grey", alpha=0.06 * (len(ticks) % 2 == 0), lw=0)
+            ax.text(
+                x + (len(group) - 1) / 2,
+                1.01,
+                params_text(group),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=7,
             )
-    fig.colorbar(im, ax=axes, shrink=0.6, label="network output f(x) (tanh)")
-    fig.suptitle("Decision maps of the lecture's spiral nets: typical vs best seed", fontsize=10)
-    return fig
-
-
-def plot_all_maps(nets: dict, seeds: dict, specs: dict, params: dict):
-    """The typical seed of every configuration: which nets learn their target."""
-    names = list(specs)
-    ncols = min(4, len(names))
-    nrows = -(-len(names) // ncols)
-    fig, axes = figure(nrows, ncols, width=2.9, height=3.0)
-    for ax in axes.flat[len(names) :]:
-        ax.set_visible(False)
-    for ax, name in zip(axes.flat, names):
-        n = nets[name]
-        seed, epoch = int(n.loc[n["role"] == "typical", "seed"].iloc[0]), int(n["epoch"].iloc[0])
-        tr, te, acc = _losses(seeds[name], seed, epoch)
-        _map_panel(
-            ax,
-            params,
-            specs[name],
-            params_from_table(n, "typical"),
-            seed,
-            f"{_label(specs[name])} @ {epoch}\ntest loss {te:.3f}, test acc {acc:.2f}",
-        )
+            for r in group.itertuples():
+                ax.errorbar(
+                    x,
+                    r.heldout_acc_median,
+                    yerr=[[r.heldout_acc_median - r.heldout_acc_lo], [r.heldout_acc_hi - r.heldout_acc_median]],
+                    marker=DEPTH_MARKER[r.depth],
+                    color=col,
+                    mfc=col if r.chosen else "white",
+                    ls="none",
+                    capsize=2,
+                    ms=7,
+                )
+                ticks.append((x, f"[{r.hidden.replace('-', ',')}]\n{r.n_converged}/{r.n_seeds}"))
+                x += 1
+        ax.axhline(SPIRAL_LEARNED, color="grey", lw=0.8, ls="--")
+        ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks], fontsize=7)
+        ax.set_xlim(-0.5, x - 0.5)
+        ax.set_title(f"spiral, {act} hidden units", pad=14)
+        ax.set_xlabel("candidate (converged / trained seeds)")
+    handles = [
+        Line2D([], [], color="grey", marker=DEPTH_MARKER[d], ls="none", label=f"{d} hidden layer{'s' * (d > 1)}")
+        for d in sorted(set(cands["depth"]))
+    ]
+    handles.append(Line2D([], [], color="grey", marker="o", mfc="white", ls="none", label="not chosen (validation)"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8)
+    axes[0, 0].set_ylabel("median held-out test accuracy (95% interval)")
     fig.suptitle(
-        "Typical seed (median test loss) of every configuration: one hidden layer fits the simple targets, "
-        "not the spiral",
+        f"Width vs depth at equal size, epoch {cfg['epochs']}, converged seeds; dashed: the "
+        f"{SPIRAL_LEARNED} bar for 'learned'",
         fontsize=10,
-    )
-    return fig
-
-
-def plot_hidden_units(nets: pd.DataFrame, spec: dict, params: dict, role: str = "typical"):
-    """What each unit computes: its activation h over [-6, 6]^2 (a small map per neuron, as
-    Playground shows), one row per layer, for one trained net."""
-    theta = params_from_table(nets, role)
-    x1, x2, P = _grid(81)
-    _, cache = forward(make_net(spec, len(params["features"])), theta, _features(params, P))
-    layers = [h[0] for _, h in cache[1:]]  # (G, K_l) per layer
-    ncols = max(h.shape[-1] for h in layers)
-    fig, axes = figure(len(layers), ncols, width=1.9, height=1.9)
-    seed, epoch = int(nets.loc[nets["role"] == role, "seed"].iloc[0]), int(nets["epoch"].iloc[0])
-    for l, h in enumerate(layers):
-        for k in range(ncols):
-            ax = axes[l, k]
-            if k >= h.shape[-1]:
-                ax.set_visible(False)
-                continue
-            v = h[:, k].reshape(x1.shape)
-            vmax = max(np.abs(v).max(), 1e-12) if spec["activation"] != "tanh" or l == len(layers) - 1 else 1.0
-            ax.imshow(v, extent=(-DOMAIN, DOMAIN, -DOMAIN, DOMAIN), origin="lower", cmap=PG_CMAP, vmin=-vmax, vmax=vmax)
-            ax.grid(False)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            last = l == len(layers) - 1
-            ax.set_title("output f(x)" if last else f"layer {l + 1}, unit {k + 1}", fontsize=8)
-        axes[l, 0].set_ylabel(f"x2 in [-{DOMAIN:g}, {DOMAIN:g}]", fontsize=7)
-    for ax in axes[-1]:
-        ax.set_xlabel(f"x1 in [-{DOMAIN:g}, {DOMAIN:g}]", fontsize=7)
-    fig.suptitle(
-        f"{_label(spec)}, seed {seed}, epoch {epoch}: first-layer units cut the plane by lines,\n"
-        "the second layer combines them into curved regions (blue +, orange -)",
-        fontsize=9,
     )
     return fig

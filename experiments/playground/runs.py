@@ -1,12 +1,15 @@
-"""The tables one training job writes and the later steps read: loss curves as seed
-percentiles, every seed's losses at the recorded epochs, and the parameters of the picked nets
-(typical and best seed) for the maps."""
+"""The tables one training job writes and the later steps read (runs/<name>_<kind>.csv): loss
+curves as seed percentiles (curve), every seed's losses at the recorded epochs (seeds), every
+seed's losses on the validation and held-out halves of its test points at the end (end), and
+the parameters of the picked nets, typical and best seed, for the maps (nets)."""
 
 import numpy as np
 import pandas as pd
 
-from experiments.playground.plan import config_name
-from experiments.playground.port import METRICS
+from experiments.io import read_table
+from experiments.playground.plan import curve_epochs, n_params, runs, seed_epochs, seeds_of
+from experiments.playground.port import METRICS, PortRun, make_net
+from mlp.train import evaluate
 
 QUANTILES = {"p10": 10, "median": 50, "p90": 90}
 
@@ -73,13 +76,42 @@ def params_from_table(nets: pd.DataFrame, role: str) -> list[tuple[np.ndarray, n
     return theta
 
 
-def config_specs(params: dict) -> dict[str, dict]:
-    """Every configuration by its name (config_name), in config order; names must be distinct."""
-    names = [config_name(s) for s in params["configs"]]
-    if len(set(names)) != len(names):
-        raise ValueError(f"duplicate playground configurations: {names}")
-    return dict(zip(names, params["configs"]))
+def end_table(run: PortRun, spec: dict, seeds: list[int], epoch: int) -> pd.DataFrame:
+    """Every seed's final net on the two halves of its test points: the first half validates
+    (choices between architectures are made on it), the second is held out for comparisons."""
+    net, X, Y = make_net(spec, run.data.X_test.shape[-1]), run.data.X_test, run.data.Y_test
+    half = X.shape[-2] // 2
+    out = {"seed": seeds, "epoch": epoch}
+    with np.errstate(invalid="ignore", over="ignore"):  # diverged seeds have NaN parameters
+        for part, sl in (("val", slice(None, half)), ("heldout", slice(half, None))):
+            loss, acc = evaluate(net, run.params, X[:, sl], Y[:, sl], classify=True)
+            out[f"{part}_loss"], out[f"{part}_acc"] = loss, np.where(np.isfinite(loss), acc, np.nan)
+    return pd.DataFrame(out)
 
 
-def load_runs(params: dict, results, kind: str) -> dict[str, pd.DataFrame]:
-    return {n: pd.read_csv(results / "runs" / f"{n}_{kind}.csv") for n in config_specs(params)}
+RUN_COLUMNS = {
+    "curve": ["epoch", *(f"{m}_{q}" for m in METRICS for q in QUANTILES), "n_finite"],
+    "seeds": ["seed", "epoch", *METRICS, "diverged_at"],
+    "end": ["seed", "epoch", "val_loss", "val_acc", "heldout_loss", "heldout_acc"],
+    "nets": ["role", "seed", "epoch", "layer", "row", "col", "value"],
+}
+
+
+def run_path(results, name: str, kind: str):
+    return results / "runs" / f"{name}_{kind}.csv"
+
+
+def read_runs(cfg: dict, results, kind: str) -> dict[str, pd.DataFrame]:
+    """Every run's table of one kind, checked against the config: each holds every seed and
+    every recorded epoch (the nets: both picked nets, every parameter)."""
+    out = {}
+    for name, spec in runs(cfg).items():
+        seeds, n = seeds_of(cfg, spec), spec["seeds"]
+        expect = {
+            "curve": (len(curve_epochs(cfg)), {"epoch": curve_epochs(cfg)}),
+            "seeds": (n * len(seed_epochs(cfg)), {"seed": seeds, "epoch": seed_epochs(cfg)}),
+            "end": (n, {"seed": seeds, "epoch": [cfg["epochs"]]}),
+            "nets": (2 * n_params(spec["hidden"], len(cfg["features"])), {"role": ["typical", "best"]}),
+        }[kind]
+        out[name] = read_table(run_path(results, name, kind), RUN_COLUMNS[kind], *expect)
+    return out
