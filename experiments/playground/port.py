@@ -110,6 +110,12 @@ def train_seeds(cfg: dict, spec: dict, seeds, eval_epochs, pause: int | None = N
     parameters at epoch `pause` (default: the end) are kept too. Seeds train in ensembles of
     CHUNK members; every seed gets what it would get alone."""
     seeds, pause = list(seeds), cfg["epochs"] if pause is None else pause
+    n_train = split_of(cfg, spec["dataset"], seeds[0]).X_train.shape[0]
+    if 0 < pause < cfg["epochs"] and n_train % cfg["batch_size"]:
+        raise ValueError(
+            f"batch_size {cfg['batch_size']} leaves leftover points of {n_train} that carry over between "
+            f"epochs; training cannot pause at epoch {pause} (pause at 0 or at the end)"
+        )
     chunks = [seeds[i : i + CHUNK] for i in range(0, len(seeds), CHUNK)]
     parts = [
         _train_chunk(cfg, spec, c, eval_epochs, pause) for c in progress(chunks, f"{config_name(spec)}: seed chunks")

@@ -106,7 +106,7 @@ def screenshot_row(refs: pd.DataFrame, n_converged: int) -> dict:
     verdict = claims.verdict(typical, partly=not extreme)
     return claims.row(
         "C13",
-        f"{first['source']}'s screenshot of the spiral {first['config']} ({first['reference_epoch']} iterations) among our "
+        f"{first['source']}'s screenshot of {first['config']} ({first['reference_epoch']} iterations) among our "
         f"{first['n_seeds']} seeds at epoch {first['epoch']}: {meas} (all seeds count: a screenshot is a snapshot at "
         f"that count; {n_converged} of them are stationary by the end of the budget)",
         f"a typical seed: each percentile's 95% interval lies within [{TYPICAL[0]}, {TYPICAL[1]}]; not reproduced: "
