@@ -19,6 +19,12 @@ CASES = [
     (("training", "l2", "lambdas"), 0.05, "training_l2_cell", 1),
     (("training", "sgd", "curve_batch_sizes"), 25, "training_sgd_tune", 1),
     (("representations", "features", "datasets"), "gauss", "representations_features", 1),
+    (
+        ("playground", "configs"),
+        {"dataset": "spiral", "hidden": [5], "activation": "tanh", "seeds": 4},
+        "playground_train",
+        1,
+    ),
 ]
 
 
@@ -31,7 +37,7 @@ def planned(out: str) -> dict[str, int]:
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("path,value,rule,new", CASES, ids=lambda c: ".".join(c) if isinstance(c, tuple) else None)
+@pytest.mark.parametrize("path,value,rule,new", CASES, ids=[".".join(c[0]) for c in CASES])
 def test_appending_a_sweep_value_plans_only_the_new_cells(quick_run, tmp_path, path, value, rule, new):
     config = copy.deepcopy(BASE)
     node = config

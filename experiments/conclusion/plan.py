@@ -65,9 +65,16 @@ def cross_check(config: dict) -> list[str]:
             )
         )
     names = [playground_name(c) for c in pg.get("configs", [])]
+    names += [  # the spiral nets of the equal-parameter budgets train and record too
+        playground_name({"dataset": "spiral", "hidden": h, "activation": b["activation"]})
+        for b in pg.get("budgets", [])
+        for h in b["candidates"]
+    ]
     unknown = [c for c in block["playground"]["configs"] if c not in names]
     if unknown:
-        out.append(message("playground.configs", unknown, f"must be among the playground configurations {names}"))
+        out.append(
+            message("playground.configs", unknown, f"must be among the playground runs (configs and budgets) {names}")
+        )
     widths = config.get("approximation", {}).get("width", {}).get("widths", [])
     if block["approximation"]["width"] not in widths:
         out.append(
