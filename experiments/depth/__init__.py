@@ -1,0 +1,1 @@
+"""Relu's kink, vanishing gradients, trainable depth: Relu is not differentiable at 0."""
