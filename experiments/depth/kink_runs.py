@@ -51,7 +51,8 @@ def deep_setup(cfg: dict):
 
 
 def run_traces(cfg: dict) -> dict:
-    """{(run, convention): trace} for both runs and every convention, plus each run's setup."""
+    """{"traces": {(run, convention): trace}, "origin": {run: origin points per member}} for both
+    runs and every convention, all conventions of a run starting from the same parameters."""
     register()
     t = cfg["task"]
     runs = {
@@ -77,10 +78,12 @@ def run_traces(cfg: dict) -> dict:
 
 
 def zeros_table(traces: dict, origin: dict, seed0: int) -> pd.DataFrame:
-    """Per run, convention, seed and hidden layer: exact zeros at epoch 0 and over epochs 1..E."""
+    """Per run, convention, seed and hidden layer: exact zeros (and the structural ones) at epoch
+    0, summed over the recorded epochs >= 1, the recorded epochs with any, the last such epoch
+    (-1: none) and at the end."""
     parts = []
     for (run, g), tr in traces.items():
-        zeros, structural = tr["zeros"], tr["structural"]  # (E + 1, M, L)
+        zeros, structural = tr["zeros"], tr["structural"]  # (R, M, L) at the recorded epochs
         _, M, L = zeros.shape
         units = [W.shape[-2] for W, _ in tr["params"][:-1]]  # K_l
         after = zeros[1:] > 0  # recorded epochs >= 1

@@ -66,7 +66,8 @@ def row_origin(zeros: pd.DataFrame) -> dict:
 
 
 def counts_text(z: pd.DataFrame) -> str:
-    """'layer 1: 0 zeros, 0/20 members [0, 0.17]; layer 2: ...' after epoch 1."""
+    """'layer 1: 22 in 0.10 [0.01, 0.32] of members; ...': exact zeros summed over the recorded
+    epochs >= 1 and the fraction of members with any, per layer."""
     parts = []
     for layer, g in z.groupby("layer"):
         k = int((g["zeros_after"] > 0).sum())
@@ -79,7 +80,7 @@ def row_after(zeros: pd.DataFrame) -> dict:
     moved from 0, at a point where its whole input is 0), never by a cancellation."""
     runs = []
     for run, z in zeros[zeros["convention"] == CORE].groupby("run", sort=False):
-        runs.append(f"{run} (relu'(0) = 0), exact zeros summed over epochs 1..E: {counts_text(z)}")
+        runs.append(f"{run} (relu'(0) = 0), exact zeros summed over the recorded epochs >= 1: {counts_text(z)}")
     after = int(zeros["zeros_after"].sum())
     rounding = int((zeros["zeros_after"] - zeros["structural_after"]).sum())
     holds = rounding == 0
@@ -98,8 +99,8 @@ def paired_text(p: pd.Series) -> str:
     median = Estimate(p["median_diff"], p["median_diff_lo"], p["median_diff_hi"])
     return (
         f"relu'(0) = {CONVENTIONS[p['convention']]:g}: {p['changed']}/{p['members']} members changed "
-        f"[{p['changed_lo']:.2f}, {p['changed_hi']:.2f}], {p['converged_pairs']} converged pairs, final loss "
-        f"difference median {median.fmt('.2g')}, sign test p = {p['sign_test_p']:.2g}"
+        f"[{p['changed_lo']:.2f}, {p['changed_hi']:.2f}], {p['converged_pairs']} converged pairs, final loss minus "
+        f"relu'(0) = 0's: median {median.fmt('.2g')}, sign test p = {p['sign_test_p']:.2g}"
     )
 
 
