@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import approximation as ap
-from experiments import depth_separation as ds
-from experiments import fitting as ft
+from experiments.approximation import __main__ as steps
+from experiments.approximation import depth as ds
+from experiments.approximation import fitting as ft
+from experiments.approximation import width as ap
 from mlp.constructions import tent_map_net
 from mlp.network import Net, objective, predict
 from mlp.seeding import rngs
@@ -148,8 +149,8 @@ QUICK_D = {
 
 
 def test_width_cell_is_deterministic_and_restarts_are_cut():
-    a = ap.width_cell("abs", "relu", QUICK_W)
-    b = ap.width_cell("abs", "relu", QUICK_W)
+    a = ap.width_cell("abs", "relu", {**QUICK_W, "w_scale": 1.0})
+    b = ap.width_cell("abs", "relu", {**QUICK_W, "w_scale": 1.0})
     pd.testing.assert_frame_equal(a, b)
     assert a.loc[a["K"] == 4, "restarts"].tolist() == [1, 1]  # unit_budget 4 // K = 1
     assert set(a["method"]) == {"lbfgs", "sgd"}
@@ -159,11 +160,11 @@ def test_steps_smoke(tmp_path):
     res, fig = tmp_path / "results", tmp_path / "figures"
     for t in QUICK_W["targets"]:
         for act in QUICK_W["activations"]:
-            ap.step_width({**QUICK_W, "target": t, "activation": act}, res, fig)
-    ap.step_width_summary(QUICK_W, res, fig)
-    ds.step_shallow({**QUICK_D, "L": 2}, res, fig)
-    ds.step_depth_summary(QUICK_D, res, fig)
-    ap.step_claims({}, res, fig)
+            steps.width({**QUICK_W, "target": t, "activation": act, "w_scale": 1.0}, res, fig)
+    steps.width_summary(QUICK_W, res, fig)
+    steps.shallow({**QUICK_D, "L": 2}, res, fig)
+    steps.depth_summary(QUICK_D, res, fig)
+    steps.claims_step({}, res, fig)
     rows = pd.read_csv(res / "claims.csv")
     assert rows["claim"].tolist() == ["C10", "C10", "C10", "C11"]
     assert (fig / "width_errors.png").stat().st_size > 0 and (fig / "depth_units.png").stat().st_size > 0

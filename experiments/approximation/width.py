@@ -11,14 +11,14 @@ Errors are the sup norm and the RMS of f - target on a dense grid. The log-log s
 error vs K (fitted on the largest widths) is set next to the rate the theory gives.
 
 The fitting tools (spread initialisation, least-squares readout, batched L-BFGS) and the
-constructions (relu interpolant, sigmoid staircase) live in experiments.fitting.
+constructions (relu interpolant, sigmoid staircase) live in fitting.py.
 """
 
 import numpy as np
 import pandas as pd
 
 from experiments import claims
-from experiments.fitting import (
+from experiments.approximation.fitting import (
     fit_lbfgs,
     interp_nodes,
     lstsq_readout,
@@ -28,7 +28,6 @@ from experiments.fitting import (
     spread_features,
     staircase,
 )
-from experiments.io import cli, write_figure, write_table
 from experiments.plotting import figure
 from mlp.activations import get_activation
 from mlp.data import Split, target_1d
@@ -71,7 +70,7 @@ def width_cell(target: str, activation: str, p: dict) -> pd.DataFrame:
     for K in p["widths"]:
         seeds = range(restarts_for(K, p))
         net = Net((1, K, 1), hidden=activation, output="linear", loss="squared")
-        W1, b1 = spread_features(K, rngs(seeds, *key, "init", K), -1.0, 1.0, p["w_scale"][activation])
+        W1, b1 = spread_features(K, rngs(seeds, *key, "init", K), -1.0, 1.0, p["w_scale"])
         fits = {"lbfgs": fit_lbfgs(net, lstsq_readout(net, W1, b1, X, Y), X, Y, p["lbfgs_maxiter"])}
         M = len(seeds)
         res = train(
@@ -305,42 +304,3 @@ def plot_width(errs: pd.DataFrame, norm: str = "sup"):
     fig.legend(handles, labels, loc="outside right center", fontsize=7)
     fig.suptitle("One hidden layer: error falls with width K for every target; constructions follow their rates")
     return fig
-
-
-# ---------------------------------------------------------------- steps
-
-
-def _width_path(results, target, activation):
-    return results / "width" / f"{target}_{activation}.csv"
-
-
-def step_width(params: dict, results, figures) -> None:
-    """One sweep cell: params = the width block plus seed, target, activation."""
-    write_table(
-        width_cell(params["target"], params["activation"], params),
-        _width_path(results, params["target"], params["activation"]),
-    )
-
-
-def step_width_summary(params: dict, results, figures) -> None:
-    """Aggregate the cells, add the constructions, fit slopes, draw, write the C10 verdicts."""
-    trained = pd.concat(
-        [pd.read_csv(_width_path(results, t, a)) for t in params["targets"] for a in params["activations"]],
-        ignore_index=True,
-    )
-    errs = pd.concat([trained, construction_errors(params)], ignore_index=True)
-    errs = errs.sort_values(["target", "method", "activation", "K"], kind="stable").reset_index(drop=True)
-    sl = slopes(errs, params["fit_last"])
-    write_table(errs, results / "width_errors.csv")
-    write_table(sl, results / "width_slopes.csv")
-    write_table(claim_rows(errs, sl, params), results / "claims_c10.csv")
-    write_figure(plot_width(errs, "sup"), figures / "width_errors.png")
-
-
-def step_claims(params: dict, results, figures) -> None:
-    """Merge the C10 and C11 verdict rows into results/approximation/claims.csv."""
-    write_table(claims.concat_parts(results / f for f in ("claims_c10.csv", "claims_c11.csv")), results / "claims.csv")
-
-
-if __name__ == "__main__":
-    cli({"width": step_width, "width_summary": step_width_summary, "claims": step_claims})

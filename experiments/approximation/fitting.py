@@ -1,6 +1,6 @@
 """Fitting tools and explicit constructions for one-hidden-layer nets on 1-D targets (C10, C11).
 
-Shared by experiments.approximation (width sweep) and experiments.depth_separation: spread
+Shared by the width sweep (width.py) and the depth separation (depth.py): spread
 initialisation, least-squares readout, SGD rate, batched L-BFGS, and the relu interpolant and
 sigmoid staircase constructions.
 
@@ -13,6 +13,7 @@ import numpy as np
 
 from mlp.activations import get_activation
 from mlp.network import Net, objective
+from mlp.params import flatten, unflatten
 
 STAIRCASE_STEEPNESS = 20.0  # sigmoid slope beta = STAIRCASE_STEEPNESS / h at knot spacing h
 
@@ -67,21 +68,6 @@ def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float)
     of the output layer's gradient kernel, which bounds its top eigenvalue and grows with K."""
     H = _features(net, W1, b1, X)
     return lr / float(np.max(1.0 + np.mean(np.sum(H**2, axis=-1), axis=-1)))
-
-
-def pack(params) -> np.ndarray:
-    """Ensemble params [(W (M, ...), b (M, ...))] -> one row of parameters per member, (M, P)."""
-    return np.concatenate([a.reshape(a.shape[0], -1) for layer in params for a in layer], axis=1)
-
-
-def unpack(theta: np.ndarray, like):
-    """Inverse of `pack`, shaped like the ensemble params `like`."""
-    out, i = [], 0
-    for W, b in like:
-        nW, nb = W[0].size, b[0].size
-        out.append((theta[:, i : i + nW].reshape(W.shape), theta[:, i + nW : i + nW + nb].reshape(b.shape)))
-        i += nW + nb
-    return out
 
 
 def _dot(a, b):
@@ -150,11 +136,11 @@ def fit_lbfgs(net: Net, params, X: np.ndarray, Y: np.ndarray, maxiter: int):
     objective and gradient). Returns (params, mean loss per member (M,))."""
 
     def fun(theta):
-        obj, _, grads = objective(net, unpack(theta, params), X, Y)
-        return obj, pack(grads)
+        obj, _, grads = objective(net, unflatten(theta, params), X, Y)
+        return obj, flatten(grads)
 
-    theta, f, _ = batched_lbfgs(fun, pack(params), maxiter)
-    return unpack(theta, params), f
+    theta, f, _ = batched_lbfgs(fun, flatten(params), maxiter)
+    return unflatten(theta, params), f
 
 
 # ---------------------------------------------------------------- constructions

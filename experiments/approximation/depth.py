@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import claims
-from experiments.fitting import fit_lbfgs, lstsq_readout, relu_interpolant, restarts_for, spread_features
-from experiments.io import cli, write_figure, write_table
+from experiments.approximation.fitting import fit_lbfgs, lstsq_readout, relu_interpolant, restarts_for, spread_features
 from experiments.plotting import figure
 from mlp.constructions import tent_map_net
 from mlp.network import Net, predict
@@ -282,28 +281,3 @@ def plot_functions(depths):
         "The L-fold tent map: a width-2 deep net is exact; a shallow net with 2^(L-1) units follows half of it"
     )
     return fig
-
-
-def step_shallow(params: dict, results, figures) -> None:
-    """One sweep cell: params = the depth block plus seed and L."""
-    write_table(shallow_cell(params["L"], params), results / "depth" / f"L{params['L']}.csv")
-
-
-def step_depth_summary(params: dict, results, figures) -> None:
-    deep = deep_rows(params["depths"])
-    con = constructed_rows(params["depths"], params["l1_target"])
-    trained = pd.concat(
-        [pd.read_csv(results / "depth" / f"L{L}.csv") for L in params["trained_depths"]], ignore_index=True
-    )
-    need = needed(deep, con, trained)
-    write_table(deep, results / "depth_deep.csv")
-    write_table(con, results / "depth_constructed.csv")
-    write_table(trained, results / "depth_trained.csv")
-    write_table(need, results / "depth_needed.csv")
-    write_table(claim_rows(deep, con, trained, need, params), results / "claims_c11.csv")
-    write_figure(plot_units(need), figures / "depth_units.png")
-    write_figure(plot_functions(params["plot_depths"]), figures / "depth_functions.png")
-
-
-if __name__ == "__main__":
-    cli({"shallow": step_shallow, "depth_summary": step_depth_summary})
