@@ -6,27 +6,23 @@ import pandas as pd
 
 from experiments import claims
 from experiments.approximation import plan
-from experiments.approximation.depth import (
-    claim_rows as depth_claim_rows,
-)
-from experiments.approximation.depth import (
-    constructed_rows,
-    deep_rows,
-    needed,
-    plot_functions,
-    plot_units,
-    shallow_cell,
-)
-from experiments.approximation.width import claim_rows, construction_errors, plot_width, slopes, width_cell
+from experiments.approximation.constructions import CONSTRUCTIONS
+from experiments.approximation.depth import constructed_rows, deep_rows, growth_slope, needed, shallow_cell
+from experiments.approximation.errors import approximation_error, best_restarts, construction_errors
+from experiments.approximation.figures import plot_functions, plot_units, plot_width
+from experiments.approximation.plan import restarts_for
+from experiments.approximation.rates import slopes
+from experiments.approximation.trained import width_cell
+from experiments.approximation.verdicts import c10_rows, c11_rows
 from experiments.cli import Step, cli
 from experiments.io import read_table, write_figure, write_table
 
-WIDTH_COLUMNS = ["target", "activation", "method", "K", "restarts", "sup", "rms", "train_loss", "n_ok"]
-SHALLOW_COLUMNS = ["L", "K", "restarts", "l1", "pieces", "l1_bound", "reached"]
+CELL_COLUMNS = ["target", "activation", "method", "K", "restart", "train_loss", "last_change", "sup", "rms"]
+SHALLOW_COLUMNS = ["L", "K", "restarts", "last_change", "l1", "margin", "pieces", "l1_bound", "reached"]
 
 
-def width_path(results: Path, target: str, activation: str) -> Path:
-    return results / "width" / f"{target}_{activation}.csv"
+def width_path(results: Path, activation: str) -> Path:
+    return results / "width" / f"{activation}.csv"
 
 
 def shallow_path(results: Path, L: int) -> Path:
@@ -34,34 +30,49 @@ def shallow_path(results: Path, L: int) -> Path:
 
 
 def width(cfg: dict, results: Path, figures: Path) -> None:
-    """C10 sweep cell: trained nets at every width for one (target, activation)."""
-    write_table(
-        width_cell(cfg["target"], cfg["activation"], cfg), width_path(results, cfg["target"], cfg["activation"])
-    )
+    """C10 sweep cell: trained nets of every width on every target, for one activation."""
+    write_table(width_cell(cfg["activation"], cfg), width_path(results, cfg["activation"]))
 
 
-def width_summary(cfg: dict, results: Path, figures: Path) -> None:
-    """C10: the cells together with the constructions, slopes vs theory rates, figure, verdict rows."""
-    trained = pd.concat(
+def read_cells(cfg: dict, results: Path) -> pd.DataFrame:
+    """Every width cell's table, checked against the widths, targets and restarts of the config."""
+    n = len(cfg["targets"]) * sum(restarts_for(K, cfg) * (1 + (K in cfg["sgd"]["widths"])) for K in cfg["widths"])
+    return pd.concat(
         [
             read_table(
-                width_path(results, t, a),
-                WIDTH_COLUMNS,
-                rows=2 * len(cfg["widths"]),
-                values={"K": cfg["widths"], "target": [t], "activation": [a]},
+                width_path(results, a),
+                CELL_COLUMNS,
+                rows=n,
+                values={"K": cfg["widths"], "target": cfg["targets"], "activation": [a]},
             )
-            for t in cfg["targets"]
             for a in cfg["activations"]
         ],
         ignore_index=True,
     )
-    errs = pd.concat([trained, construction_errors(cfg)], ignore_index=True)
-    errs = errs.sort_values(["target", "method", "activation", "K"], kind="stable").reset_index(drop=True)
-    sl = slopes(errs, cfg["fit_last"])
+
+
+def width_summary(cfg: dict, results: Path, figures: Path) -> None:
+    """C10: best stationary restarts, constructions, approximation error, rates, figure, verdicts."""
+    errs = pd.concat(
+        [
+            best_restarts(read_cells(cfg, results), cfg["stationary_tol"]),
+            construction_errors(
+                cfg["targets"],
+                cfg["activations"],
+                cfg["construction_widths"],
+                cfg["eval_points"],
+                cfg["points_per_unit"],
+            ),
+        ],
+        ignore_index=True,
+    ).sort_values(["target", "activation", "method", "K"], kind="stable", ignore_index=True)
+    best = approximation_error(errs, {"lbfgs", *CONSTRUCTIONS.values()})
+    sl = slopes(errs, cfg["fit_last"], cfg["slope_tol"])
     write_table(errs, results / "width_errors.csv")
+    write_table(best, results / "width_best.csv")
     write_table(sl, results / "width_slopes.csv")
-    write_table(claim_rows(errs, sl, cfg), results / "claims_c10.csv")
-    write_figure(plot_width(errs, "sup"), figures / "width_errors.png")
+    write_table(c10_rows(errs, best, sl, cfg), results / "claims_c10.csv")
+    write_figure(plot_width(errs, cfg["sup_tol"]), figures / "width_errors.png")
 
 
 def shallow(cfg: dict, results: Path, figures: Path) -> None:
@@ -82,14 +93,15 @@ def depth_summary(cfg: dict, results: Path, figures: Path) -> None:
     write_table(con, results / "depth_constructed.csv")
     write_table(trained, results / "depth_trained.csv")
     write_table(need, results / "depth_needed.csv")
-    write_table(depth_claim_rows(deep, con, trained, need, cfg), results / "claims_c11.csv")
-    write_figure(plot_units(need), figures / "depth_units.png")
+    write_table(c11_rows(deep, con, trained, need, cfg), results / "claims_c11.csv")
+    write_figure(plot_units(need, growth_slope(need)), figures / "depth_units.png")
     write_figure(plot_functions(cfg["plot_depths"]), figures / "depth_functions.png")
 
 
 def claims_step(cfg: dict, results: Path, figures: Path) -> None:
     """Merge the C10 and C11 verdict rows into results/approximation/claims.csv."""
-    write_table(claims.concat_parts(results / f for f in ("claims_c10.csv", "claims_c11.csv")), results / "claims.csv")
+    parts = [read_table(results / f, claims.COLUMNS) for f in ("claims_c10.csv", "claims_c11.csv")]
+    write_table(pd.concat(parts, ignore_index=True), results / "claims.csv")
 
 
 STEPS = {

@@ -1,8 +1,6 @@
-"""Fitting tools and explicit constructions for one-hidden-layer nets on 1-D targets (C10, C11).
-
-Shared by the width sweep (width.py) and the depth separation (depth.py): spread
-initialisation, least-squares readout, SGD rate, batched L-BFGS, and the relu interpolant and
-sigmoid staircase constructions.
+"""Training tools for one-hidden-layer nets on 1-D targets (C10, C11): spread initialisation,
+least-squares readout, the SGD rate, and a batched L-BFGS. Shared by the width sweep
+(trained.py) and the depth separation (depth.py).
 
 The core has no initialisation that spreads the units over the input interval (its schemes
 set b = 0, which puts every relu kink and every sigmoid centre at x = 0), so `spread_features`
@@ -14,11 +12,6 @@ import numpy as np
 from mlp.activations import get_activation
 from mlp.network import Net, objective
 from mlp.params import flatten, unflatten
-
-STAIRCASE_STEEPNESS = 20.0  # sigmoid slope beta = STAIRCASE_STEEPNESS / h at knot spacing h
-
-
-# ---------------------------------------------------------------- nets and training
 
 
 def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
@@ -35,12 +28,6 @@ def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
         W1.append(w[:, None])
         b1.append(-w * g.uniform(lo, hi, K))
     return np.stack(W1), np.stack(b1)
-
-
-def restarts_for(K: int, p: dict) -> int:
-    """Restarts at width K: p["restarts"], cut so that restarts * K <= p["unit_budget"] (at least 1).
-    Wide nets depend little on their start, and this keeps the big widths affordable."""
-    return int(np.clip(p["unit_budget"] // K, 1, p["restarts"]))
 
 
 def _features(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -81,14 +68,15 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
     backtracking (Armijo) step; one call of `fun` evaluates all members (one ensemble forward).
     Why not scipy's L-BFGS-B on the packed sum: its shared line search and shared curvature pairs
     mix members of different curvature, and it ends 10-1000x above per-member runs (see report).
-    Returns (theta, f (M,), number of calls of fun).
+    Returns (theta, f (M,), history (maxiter + 1, M) of f from the start; a member that found no
+    acceptable step keeps its value from then on).
     """
     M, P = theta.shape
     f, g = fun(theta)
     S, Yh, rho = np.zeros((memory, M, P)), np.zeros((memory, M, P)), np.zeros((memory, M))
     gamma = 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)  # initial inverse-Hessian scale
     active = np.isfinite(f)  # members still making progress
-    calls = 1
+    history = [f]
     for k in range(maxiter):
         if not active.any():
             break
@@ -114,7 +102,6 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
             trial = theta + step[:, None] * d
             with np.errstate(over="ignore", invalid="ignore"):
                 ft, gt = fun(trial)
-            calls += 1
             ok = pending & np.isfinite(ft) & (ft <= f + c1 * step * slope)
             f_new[ok], g_new[ok], theta_new[ok] = ft[ok], gt[ok], trial[ok]
             pending &= ~ok
@@ -128,63 +115,18 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
         rho[slot] = np.where(upd, 1.0 / np.where(upd, sy, 1.0), 0.0)
         gamma = np.where(upd, sy / np.where(upd, _dot(y, y), 1.0), gamma)
         theta, f, g = theta_new, f_new, g_new
-    return theta, f, calls
+        history.append(f)
+    history += [f] * (maxiter + 1 - len(history))  # all stopped early: the values stay
+    return theta, f, np.stack(history)
 
 
 def fit_lbfgs(net: Net, params, X: np.ndarray, Y: np.ndarray, maxiter: int):
     """Full-batch L-BFGS of every member of an ensemble on its mean squared loss (the core's
-    objective and gradient). Returns (params, mean loss per member (M,))."""
+    objective and gradient). Returns (params, loss per member (M,), loss history (maxiter + 1, M))."""
 
     def fun(theta):
         obj, _, grads = objective(net, unflatten(theta, params), X, Y)
         return obj, flatten(grads)
 
-    theta, f, _ = batched_lbfgs(fun, flatten(params), maxiter)
-    return unflatten(theta, params), f
-
-
-# ---------------------------------------------------------------- constructions
-
-
-def relu_interpolant(nodes: np.ndarray, values: np.ndarray):
-    """One-hidden-layer relu net equal to the piecewise-linear interpolant of (nodes, values)
-    on [nodes[0], nodes[-1]]: K = len(nodes) - 1 units relu(x - nodes[k]), k < K.
-
-    g(x) = values[0] + sum_k a_k relu(x - nodes[k]) with a_0 = s_0 and a_k = s_k - s_{k-1}
-    (s_k the slope of piece k). Params without an ensemble axis: W1 (K, 1), b1 (K,), W2 (1, K), b2 (1,).
-    """
-    nodes, values = np.asarray(nodes, float), np.asarray(values, float)
-    s = np.diff(values) / np.diff(nodes)  # (K,) piece slopes
-    a = np.diff(s, prepend=0.0)
-    K = len(s)
-    return [(np.ones((K, 1)), -nodes[:-1]), (a[None, :], np.array([values[0]]))]
-
-
-def interp_nodes(K: int, placement: str, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
-    """K + 1 interpolation nodes (K pieces, K units) on [lo, hi], spacing h = (hi - lo) / K.
-
-    "grid": lo + k h, k = 0..K.  "mid": the interior knots at the midpoints lo + (k + 1/2) h,
-    k = 0..K-2, plus both ends (pieces h/2, h, ..., h, 3h/2), so for even K the centre of the
-    interval is never a knot.
-    """
-    h = (hi - lo) / K
-    if placement == "grid":
-        return lo + h * np.arange(K + 1)
-    if placement == "mid":
-        return np.concatenate([[lo], lo + h * (np.arange(K - 1) + 0.5), [hi]])
-    raise ValueError(f"unknown placement {placement!r}; allowed: ['grid', 'mid']")
-
-
-def staircase(K: int, fn, lo: float = -1.0, hi: float = 1.0, steepness: float = STAIRCASE_STEEPNESS):
-    """Cybenko-style staircase of K steep sigmoids approximating fn on [lo, hi].
-
-    Nodes x_k = lo + k h (h = (hi - lo) / K); g(x) = fn(x_0) + sum_{k=1}^K (fn(x_k) - fn(x_{k-1}))
-    sigmoid(beta (x - t_k)), t_k = x_k - h/2 the midpoint of the jump, beta = steepness / h.
-    Params without an ensemble axis.
-    """
-    h = (hi - lo) / K
-    x = interp_nodes(K, "grid", lo, hi)
-    v = fn(x)
-    beta = steepness / h
-    t = x[1:] - h / 2
-    return [(np.full((K, 1), beta), -beta * t), (np.diff(v)[None, :], np.array([v[0]]))]
+    theta, f, history = batched_lbfgs(fun, flatten(params), maxiter)
+    return unflatten(theta, params), f, history

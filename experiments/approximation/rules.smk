@@ -8,6 +8,7 @@ CLAIM_PARTS.append(f"results/{AP}/claims.csv")
 TARGETS.extend(
     [
         f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_best.csv",
         f"results/{AP}/width_slopes.csv",
         f"figures/{AP}/width_errors.png",
         f"results/{AP}/depth_needed.csv",
@@ -24,7 +25,7 @@ localrules:
 
 
 rule approximation_width:
-    """C10 sweep cell: trained one-hidden-layer nets at every width for one (target, activation)."""
+    """C10 sweep cell: trained one-hidden-layer nets of every width on every target, for one activation."""
     input:
         family_src(AP),
     output:
@@ -44,12 +45,13 @@ rule approximation_width:
 
 
 rule approximation_width_summary:
-    """C10: constructions, slopes vs theory rates, error-vs-width figure, verdict rows."""
+    """C10: stationary restarts, constructions up to ~10^4 units, rates vs theory, figure, verdict rows."""
     input:
         family_src(AP),
         expand(f"results/{AP}/width/{{cell}}.csv", cell=AP_WIDTH),
     output:
         f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_best.csv",
         f"results/{AP}/width_slopes.csv",
         f"results/{AP}/claims_c10.csv",
         figure(AP, "width_errors", AP_CATEGORY),
