@@ -6,9 +6,8 @@ import pandas as pd
 
 from experiments import claims
 from experiments.approximation import plan
-from experiments.approximation.constructions import CONSTRUCTIONS
 from experiments.approximation.depth import constructed_rows, deep_rows, growth_slope, needed, shallow_cell
-from experiments.approximation.errors import approximation_error, best_restarts, construction_errors
+from experiments.approximation.errors import width_tables
 from experiments.approximation.figures import plot_functions, plot_units, plot_width
 from experiments.approximation.plan import restarts_for
 from experiments.approximation.rates import slopes
@@ -53,20 +52,7 @@ def read_cells(cfg: dict, results: Path) -> pd.DataFrame:
 
 def width_summary(cfg: dict, results: Path, figures: Path) -> None:
     """C10: best stationary restarts, constructions, approximation error, rates, figure, verdicts."""
-    errs = pd.concat(
-        [
-            best_restarts(read_cells(cfg, results), cfg["stationary_tol"]),
-            construction_errors(
-                cfg["targets"],
-                cfg["activations"],
-                cfg["construction_widths"],
-                cfg["eval_points"],
-                cfg["points_per_unit"],
-            ),
-        ],
-        ignore_index=True,
-    ).sort_values(["target", "activation", "method", "K"], kind="stable", ignore_index=True)
-    best = approximation_error(errs, {"lbfgs", *CONSTRUCTIONS.values()})
+    errs, best = width_tables(read_cells(cfg, results), cfg)
     sl = slopes(errs, cfg["fit_last"], cfg["slope_tol"])
     write_table(errs, results / "width_errors.csv")
     write_table(best, results / "width_best.csv")

@@ -79,3 +79,22 @@ def approximation_error(errs: pd.DataFrame, methods) -> pd.DataFrame:
     d = errs[errs["method"].isin(methods) & errs["sup"].notna()]
     best = d.loc[d.groupby(["target", "activation", "K"], sort=True)["sup"].idxmin()]
     return best[["target", "activation", "K", "method", "sup", "rms"]].reset_index(drop=True)
+
+
+def width_tables(cells: pd.DataFrame, cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """From the trained cells and the config: the error table (best stationary restarts and the
+    constructions) and the approximation error of every width (constructions and L-BFGS)."""
+    errs = pd.concat(
+        [
+            best_restarts(cells, cfg["stationary_tol"]),
+            construction_errors(
+                cfg["targets"],
+                cfg["activations"],
+                cfg["construction_widths"],
+                cfg["eval_points"],
+                cfg["points_per_unit"],
+            ),
+        ],
+        ignore_index=True,
+    ).sort_values(["target", "activation", "method", "K"], kind="stable", ignore_index=True)
+    return errs, approximation_error(errs, {"lbfgs", *CONSTRUCTIONS.values()})

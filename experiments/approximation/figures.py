@@ -74,11 +74,11 @@ def plot_functions(depths):
     x = np.linspace(0, 1, 2001)[:, None]
     for ax, L in zip(axes[0], depths, strict=True):
         deep, K = tent_map_net(L), 2 ** (L - 1)
-        ax.plot(x, predict(relu_net(deep), deep, x), color=OKABE_ITO[2], lw=1.5, label=f"deep net, {2 * L} units")
+        ax.plot(x, predict(relu_net(deep), deep, x), color=OKABE_ITO[2], lw=1.5, label="deep width-2 net, 2L units")
         shallow = plateau_net(L, K)
-        ax.plot(x, predict(relu_net(shallow), shallow, x), color="k", lw=1, ls="--", label=f"shallow, {K} units")
+        ax.plot(x, predict(relu_net(shallow), shallow, x), color="k", lw=1, ls="--", label="shallow net, 2^(L-1) units")
         ax.set(xlabel="x", title=f"L = {L}: {2**L} pieces")
-        ax.legend(fontsize=6, loc="lower left")
     axes[0, 0].set_ylabel("f(x)")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=2)
     fig.suptitle("The L-fold tent map m^L: deep width-2 net and a shallow net with 2^(L-1) units")
     return fig

@@ -32,22 +32,51 @@ def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
 
 def _features(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray) -> np.ndarray:
     """Hidden features h = g(X W1^T + b1) of M one-hidden-layer nets: (M, N, K)."""
-    return get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])
+    return get_activation(net.hidden).g(X * W1.swapaxes(-1, -2) + b1[:, None, :])  # D = 1: exact products
+
+
+def _gram(Phi: np.ndarray) -> np.ndarray:
+    """Phi^T Phi of every member, (M, P, P) from (M, N, P), as elementwise products summed by
+    np.sum: the same bits on every CPU (BLAS kernels, and so the last bits of a matmul, differ
+    between CPUs, and training amplifies them)."""
+    G = np.empty(Phi.shape[:1] + Phi.shape[2:] * 2)
+    for j in range(Phi.shape[2]):
+        G[:, :, j] = np.sum(Phi * Phi[:, :, j : j + 1], axis=1)
+    return G
+
+
+def cholesky_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """x with A x = b for every member, A (M, P, P) symmetric positive definite, b (M, P):
+    Cholesky A = L L^T and two triangular solves, in NumPy sums (no LAPACK: same bits on every CPU)."""
+    P = b.shape[1]
+    L = np.zeros_like(A)
+    for j in range(P):  # L_jj = sqrt(A_jj - sum_k<j L_jk^2), L_ij = (A_ij - sum_k<j L_ik L_jk) / L_jj
+        L[:, j, j] = np.sqrt(A[:, j, j] - np.sum(L[:, j, :j] ** 2, axis=-1))
+        L[:, j + 1 :, j] = (A[:, j + 1 :, j] - np.sum(L[:, j + 1 :, :j] * L[:, j, None, :j], axis=-1)) / L[
+            :, j, j, None
+        ]
+    y = np.zeros_like(b)
+    for i in range(P):  # L y = b
+        y[:, i] = (b[:, i] - np.sum(L[:, i, :i] * y[:, :i], axis=-1)) / L[:, i, i]
+    x = np.zeros_like(b)
+    for i in reversed(range(P)):  # L^T x = y
+        x[:, i] = (y[:, i] - np.sum(L[:, i + 1 :, i] * x[:, i + 1 :], axis=-1)) / L[:, i, i]
+    return x
 
 
 def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np.ndarray, ridge: float = 1e-10):
-    """Complete the first layer with the ridge least-squares output layer (a, c) of Y on the
-    features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram matrix): the best
-    readout of the random features, from which training starts.
+    """Complete the first layer with the ridge least-squares output layer (a, c) of Y (N, 1) or
+    (M, N, 1) on the features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram
+    matrix): the best readout of the random features, from which training starts.
     Returns [(W1 (M, K, 1), b1 (M, K)), (W2 (M, 1, K), b2 (M, 1))].
     """
     K = W1.shape[-2]
     H = _features(net, W1, b1, X)
     Phi = np.concatenate([H, np.ones(H.shape[:-1] + (1,))], axis=-1)  # (M, N, K + 1)
-    G = Phi.swapaxes(-1, -2) @ Phi  # (M, K + 1, K + 1)
+    G = _gram(Phi)  # (M, K + 1, K + 1)
     lam = ridge * np.trace(G, axis1=-2, axis2=-1) / (K + 1)
-    coef = np.linalg.solve(G + lam[:, None, None] * np.eye(K + 1), Phi.swapaxes(-1, -2) @ Y)  # (M, K + 1, 1)
-    return [(W1, b1), (coef[:, :K, 0][:, None, :], coef[:, K, :])]
+    coef = cholesky_solve(G + lam[:, None, None] * np.eye(K + 1), np.sum(Phi * Y, axis=1))  # (M, K + 1)
+    return [(W1, b1), (coef[:, None, :K], coef[:, K:])]
 
 
 def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float) -> float:
@@ -58,7 +87,7 @@ def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float)
 
 
 def _dot(a, b):
-    return np.einsum("mp,mp->m", a, b)
+    return np.sum(a * b, axis=1)
 
 
 def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: float = 1e-4, max_halvings: int = 20):
@@ -74,7 +103,7 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
     M, P = theta.shape
     f, g = fun(theta)
     S, Yh, rho = np.zeros((memory, M, P)), np.zeros((memory, M, P)), np.zeros((memory, M))
-    gamma = 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)  # initial inverse-Hessian scale
+    gamma = 1.0 / np.maximum(np.sqrt(_dot(g, g)), 1e-300)  # initial inverse-Hessian scale
     active = np.isfinite(f)  # members still making progress
     history = [f]
     for k in range(maxiter):

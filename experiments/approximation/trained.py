@@ -4,7 +4,7 @@ plain-SGD rows are also the C19 evidence of the conclusion family).
 f(x) = sum_k a_k g(w_k x + b_k) + c on [-1, 1]. Per width K, R = `restarts_for(K)` starting
 nets with `spread_features`, each trained on every target, all in one ensemble:
 * "lbfgs": least-squares readout, then full-batch L-BFGS on p["train_points"] grid points for
-  p["lbfgs_maxiter"] iterations (the best net the optimiser finds: approximation, not SGD);
+  p["lbfgs_maxiter"] iterations (a strong optimiser: how good a net of width K can be found);
 * "sgd": zero readout, then plain mini-batch SGD (mlp.train.train, reshuffled every epoch) on
   p["sgd"]["train_points"] grid points for a fixed budget of epochs at the rate `sgd_rate`, at
   the widths p["sgd"]["widths"].
