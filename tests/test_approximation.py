@@ -258,6 +258,11 @@ def test_a_newly_listed_activation_needs_no_w_scale_entry():
         (("width", "sgd", "widths"), [3], "'approximation.width.sgd.widths': value [3] is not allowed: must be among"),
         (("width", "sgd", "batch_size"), 999, "'approximation.width.sgd.batch_size': value 999 is not allowed"),
         (("depth", "plot_depths"), [9], "'approximation.depth.plot_depths': value [9] is not allowed: every depth"),
+        (
+            ("depth", "depths"),
+            [1, 2, 3, 4],
+            "'approximation.depth.depths': value [1, 2, 3, 4] is not allowed: must hold",
+        ),
         (("depth", "trained_depths"), [9], "'approximation.depth.trained_depths': value [9] is not allowed"),
     ],
 )

@@ -118,6 +118,14 @@ def check(block: dict) -> list[str]:
                 f"must be <= width.sgd.train_points ({w['sgd']['train_points']}), the size of the training grid",
             )
         )
+    if sum(L >= 3 for L in d["depths"]) < 3:
+        out.append(
+            _problem(
+                "depth.depths",
+                d["depths"],
+                "must hold at least 3 depths >= 3 (the growth slope of the shallow units is fitted there)",
+            )
+        )
     for key in ("trained_depths", "plot_depths"):
         extra = sorted(set(d[key]) - set(d["depths"]))
         if extra:
