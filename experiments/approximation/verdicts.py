@@ -45,11 +45,19 @@ def cell_checks(best: pd.DataFrame, p: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def extreme(values: pd.Series, largest: bool) -> int:
+    """Index of the largest (smallest) value at the 3 significant digits printed, ties to the
+    first: the sigmoid and tanh staircases are one function, whose errors differ only in the
+    last bits, so the cell named must not depend on round-off."""
+    shown = values.map(lambda v: float(f"{v:.3g}"))
+    return shown.idxmax() if largest else shown.idxmin()
+
+
 def approximation_row(best: pd.DataFrame, p: dict) -> dict:
     c = cell_checks(best, p)
     tol, few = p["sup_tol"], p["few_units"]
-    worst_top, worst_few = c.loc[c["top"].idxmax()], c.loc[c["few"].idxmin()]
-    steep = c.loc[c["slope"].map(lambda e: e.hi).idxmax()]
+    worst_top, worst_few = c.loc[extreme(c["top"], True)], c.loc[extreme(c["few"], False)]
+    steep = c.loc[extreme(c["slope"].map(lambda e: e.hi), True)]
     fails = ", ".join(f"{r.target}/{r.activation}" for r in c.itertuples() if not r.ok)
     n_ok = int(c["ok"].sum())
     return claims.row(
