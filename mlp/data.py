@@ -140,6 +140,12 @@ TARGETS_1D = {  # continuous targets on [-1, 1] for the approximation experiment
     "abs": np.abs,
     "oscillating": lambda x: np.sin(5 * np.pi * x),
     "step": lambda x: np.tanh(x / 0.02),
+    # outside every activation's model class with few units: smooth (two bumps of opposite sign),
+    # kinked (at -1/3, never a node -1 + 2k/K unless 3 divides K), oscillating (incommensurate
+    # sines); rational where they can be, since np.exp's last bits differ between CPUs
+    "bumps": lambda x: 1 / (1 + ((x + 0.35) / 0.12) ** 2) - 0.7 / (1 + ((x - 0.35) / 0.2) ** 2),
+    "kink": lambda x: 1 / (1 + 4 * np.abs(x + 1 / 3)),
+    "sines": lambda x: np.sin(3 * np.pi * x) + 0.5 * np.sin(3 * np.sqrt(2) * np.pi * x + 1.0),
 }
 
 

@@ -1,17 +1,14 @@
+from experiments.approximation import plan as ap_plan
+
 AP = "approximation"
 AP_CATEGORY = "3. Capacity"
-AP_W = config[AP]["width"]
-AP_D = config[AP]["depth"]
-AP_CELLS = expand(
-    f"results/{AP}/width/{{target}}_{{activation}}.csv",
-    target=AP_W["targets"],
-    activation=AP_W["activations"],
-)
-AP_SHALLOW = expand(f"results/{AP}/depth/L{{L}}.csv", L=AP_D["trained_depths"])
+AP_WIDTH = ap_plan.width_cells(config[AP])
+AP_SHALLOW = ap_plan.shallow_cells(config[AP])
 CLAIM_PARTS.append(f"results/{AP}/claims.csv")
 TARGETS.extend(
     [
         f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_best.csv",
         f"results/{AP}/width_slopes.csv",
         f"figures/{AP}/width_errors.png",
         f"results/{AP}/depth_needed.csv",
@@ -21,12 +18,6 @@ TARGETS.extend(
 )
 
 
-wildcard_constraints:
-    target=r"[a-z_]+",
-    activation=r"[a-z_]+",
-    L=r"\d+",
-
-
 localrules:
     approximation_width_summary,
     approximation_depth_summary,
@@ -34,34 +25,33 @@ localrules:
 
 
 rule approximation_width:
-    """C10 sweep cell: trained one-hidden-layer nets at every width for one (target, activation)."""
+    """C10 sweep cell: trained one-hidden-layer nets of every width on every target, for one activation."""
     input:
-        CORE,
-        src("experiments/approximation.py", "experiments/fitting.py"),
+        family_src(AP),
     output:
-        f"results/{AP}/width/{{target}}_{{activation}}.csv",
+        f"results/{AP}/width/{{cell}}.csv",
     log:
-        f"logs/{AP}/width_{{target}}_{{activation}}.log",
+        f"logs/{AP}/width_{{cell}}.log",
+    wildcard_constraints:
+        cell="|".join(AP_WIDTH),
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda wc: block(
-            AP, "width", seed=config[AP]["seed"], target=wc.target, activation=wc.activation
-        ),
+        cfg=lambda wc: cfg_json(AP_WIDTH[wc.cell]),
     shell:
-        legacy_cmd(AP, "width")
+        family_cmd(AP, "width")
 
 
 rule approximation_width_summary:
-    """C10: constructions, slopes vs theory rates, error-vs-width figure, verdict rows."""
+    """C10: stationary restarts, constructions up to ~10^4 units, rates vs theory, figure, verdict rows."""
     input:
-        CORE,
-        src("experiments/approximation.py", "experiments/fitting.py"),
-        AP_CELLS,
+        family_src(AP),
+        expand(f"results/{AP}/width/{{cell}}.csv", cell=AP_WIDTH),
     output:
         f"results/{AP}/width_errors.csv",
+        f"results/{AP}/width_best.csv",
         f"results/{AP}/width_slopes.csv",
         f"results/{AP}/claims_c10.csv",
         figure(AP, "width_errors", AP_CATEGORY),
@@ -72,36 +62,36 @@ rule approximation_width_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: block(AP, "width", seed=config[AP]["seed"]),
+        cfg=cfg_json(ap_plan.width_summary(config[AP])[""]),
     shell:
-        legacy_cmd(AP, "width_summary")
+        family_cmd(AP, "width_summary")
 
 
 rule approximation_shallow:
     """C11 sweep cell: smallest trained shallow relu net reaching the L1 target for the L-fold tent map."""
     input:
-        CORE,
-        src("experiments/fitting.py", "experiments/depth_separation.py"),
+        family_src(AP),
     output:
-        f"results/{AP}/depth/L{{L}}.csv",
+        f"results/{AP}/depth/{{cell}}.csv",
     log:
-        f"logs/{AP}/shallow_L{{L}}.log",
+        f"logs/{AP}/shallow_{{cell}}.log",
+    wildcard_constraints:
+        cell="|".join(AP_SHALLOW),
     threads: 1
     resources:
         mem_mb=500,
         runtime=10,
     params:
-        cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"], L=int(wc.L)),
+        cfg=lambda wc: cfg_json(AP_SHALLOW[wc.cell]),
     shell:
-        legacy_cmd(AP, "shallow", module="depth_separation")
+        family_cmd(AP, "shallow")
 
 
 rule approximation_depth_summary:
     """C11: deep net exact, shallow constructions, units needed vs L, figures, verdict row."""
     input:
-        CORE,
-        src("experiments/fitting.py", "experiments/depth_separation.py"),
-        AP_SHALLOW,
+        family_src(AP),
+        expand(f"results/{AP}/depth/{{cell}}.csv", cell=AP_SHALLOW),
     output:
         f"results/{AP}/depth_deep.csv",
         f"results/{AP}/depth_constructed.csv",
@@ -117,17 +107,17 @@ rule approximation_depth_summary:
         mem_mb=500,
         runtime=5,
     params:
-        cfg=lambda wc: block(AP, "depth", seed=config[AP]["seed"]),
+        cfg=cfg_json(ap_plan.depth_summary(config[AP])[""]),
     shell:
-        legacy_cmd(AP, "depth_summary", module="depth_separation")
+        family_cmd(AP, "depth_summary")
 
 
 rule approximation_claims:
     """Merge the C10 and C11 verdict rows of the approximation family."""
     input:
+        family_src(AP),
         f"results/{AP}/claims_c10.csv",
         f"results/{AP}/claims_c11.csv",
-        src("experiments/approximation.py", "experiments/fitting.py"),
     output:
         f"results/{AP}/claims.csv",
     log:
@@ -137,6 +127,6 @@ rule approximation_claims:
         mem_mb=200,
         runtime=2,
     params:
-        cfg="{}",
+        cfg=cfg_json(ap_plan.claims(config[AP])[""]),
     shell:
-        legacy_cmd(AP, "claims")
+        family_cmd(AP, "claims")

@@ -1,8 +1,6 @@
-"""Fitting tools and explicit constructions for one-hidden-layer nets on 1-D targets (C10, C11).
-
-Shared by experiments.approximation (width sweep) and experiments.depth_separation: spread
-initialisation, least-squares readout, SGD rate, batched L-BFGS, and the relu interpolant and
-sigmoid staircase constructions.
+"""Training tools for one-hidden-layer nets on 1-D targets (C10, C11): spread initialisation,
+least-squares readout, the SGD rate, and a batched L-BFGS. Shared by the width sweep
+(trained.py) and the depth separation (depth.py).
 
 The core has no initialisation that spreads the units over the input interval (its schemes
 set b = 0, which puts every relu kink and every sigmoid centre at x = 0), so `spread_features`
@@ -13,11 +11,7 @@ import numpy as np
 
 from mlp.activations import get_activation
 from mlp.network import Net, objective
-
-STAIRCASE_STEEPNESS = 20.0  # sigmoid slope beta = STAIRCASE_STEEPNESS / h at knot spacing h
-
-
-# ---------------------------------------------------------------- nets and training
+from mlp.params import flatten, unflatten
 
 
 def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
@@ -36,30 +30,53 @@ def spread_features(K: int, gens, lo: float, hi: float, w_scale: float):
     return np.stack(W1), np.stack(b1)
 
 
-def restarts_for(K: int, p: dict) -> int:
-    """Restarts at width K: p["restarts"], cut so that restarts * K <= p["unit_budget"] (at least 1).
-    Wide nets depend little on their start, and this keeps the big widths affordable."""
-    return int(np.clip(p["unit_budget"] // K, 1, p["restarts"]))
-
-
 def _features(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray) -> np.ndarray:
     """Hidden features h = g(X W1^T + b1) of M one-hidden-layer nets: (M, N, K)."""
-    return get_activation(net.hidden).g(X @ W1.swapaxes(-1, -2) + b1[:, None, :])
+    return get_activation(net.hidden).g(X * W1.swapaxes(-1, -2) + b1[:, None, :])  # D = 1: exact products
+
+
+def _gram(Phi: np.ndarray) -> np.ndarray:
+    """Phi^T Phi of every member, (M, P, P) from (M, N, P), as elementwise products summed by
+    np.sum: the same bits on every CPU (BLAS kernels, and so the last bits of a matmul, differ
+    between CPUs, and training amplifies them)."""
+    G = np.empty(Phi.shape[:1] + Phi.shape[2:] * 2)
+    for j in range(Phi.shape[2]):
+        G[:, :, j] = np.sum(Phi * Phi[:, :, j : j + 1], axis=1)
+    return G
+
+
+def cholesky_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """x with A x = b for every member, A (M, P, P) symmetric positive definite, b (M, P):
+    Cholesky A = L L^T and two triangular solves, in NumPy sums (no LAPACK: same bits on every CPU)."""
+    P = b.shape[1]
+    L = np.zeros_like(A)
+    for j in range(P):  # L_jj = sqrt(A_jj - sum_k<j L_jk^2), L_ij = (A_ij - sum_k<j L_ik L_jk) / L_jj
+        L[:, j, j] = np.sqrt(A[:, j, j] - np.sum(L[:, j, :j] ** 2, axis=-1))
+        L[:, j + 1 :, j] = (A[:, j + 1 :, j] - np.sum(L[:, j + 1 :, :j] * L[:, j, None, :j], axis=-1)) / L[
+            :, j, j, None
+        ]
+    y = np.zeros_like(b)
+    for i in range(P):  # L y = b
+        y[:, i] = (b[:, i] - np.sum(L[:, i, :i] * y[:, :i], axis=-1)) / L[:, i, i]
+    x = np.zeros_like(b)
+    for i in reversed(range(P)):  # L^T x = y
+        x[:, i] = (y[:, i] - np.sum(L[:, i + 1 :, i] * x[:, i + 1 :], axis=-1)) / L[:, i, i]
+    return x
 
 
 def lstsq_readout(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, Y: np.ndarray, ridge: float = 1e-10):
-    """Complete the first layer with the ridge least-squares output layer (a, c) of Y on the
-    features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram matrix): the best
-    readout of the random features, from which training starts.
+    """Complete the first layer with the ridge least-squares output layer (a, c) of Y (N, 1) or
+    (M, N, 1) on the features h = g(X W1^T + b1) (ridge times the mean diagonal of the Gram
+    matrix): the best readout of the random features, from which training starts.
     Returns [(W1 (M, K, 1), b1 (M, K)), (W2 (M, 1, K), b2 (M, 1))].
     """
     K = W1.shape[-2]
     H = _features(net, W1, b1, X)
     Phi = np.concatenate([H, np.ones(H.shape[:-1] + (1,))], axis=-1)  # (M, N, K + 1)
-    G = Phi.swapaxes(-1, -2) @ Phi  # (M, K + 1, K + 1)
+    G = _gram(Phi)  # (M, K + 1, K + 1)
     lam = ridge * np.trace(G, axis1=-2, axis2=-1) / (K + 1)
-    coef = np.linalg.solve(G + lam[:, None, None] * np.eye(K + 1), Phi.swapaxes(-1, -2) @ Y)  # (M, K + 1, 1)
-    return [(W1, b1), (coef[:, :K, 0][:, None, :], coef[:, K, :])]
+    coef = cholesky_solve(G + lam[:, None, None] * np.eye(K + 1), np.sum(Phi * Y, axis=1))  # (M, K + 1)
+    return [(W1, b1), (coef[:, None, :K], coef[:, K:])]
 
 
 def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float) -> float:
@@ -69,23 +86,8 @@ def sgd_rate(net: Net, W1: np.ndarray, b1: np.ndarray, X: np.ndarray, lr: float)
     return lr / float(np.max(1.0 + np.mean(np.sum(H**2, axis=-1), axis=-1)))
 
 
-def pack(params) -> np.ndarray:
-    """Ensemble params [(W (M, ...), b (M, ...))] -> one row of parameters per member, (M, P)."""
-    return np.concatenate([a.reshape(a.shape[0], -1) for layer in params for a in layer], axis=1)
-
-
-def unpack(theta: np.ndarray, like):
-    """Inverse of `pack`, shaped like the ensemble params `like`."""
-    out, i = [], 0
-    for W, b in like:
-        nW, nb = W[0].size, b[0].size
-        out.append((theta[:, i : i + nW].reshape(W.shape), theta[:, i + nW : i + nW + nb].reshape(b.shape)))
-        i += nW + nb
-    return out
-
-
 def _dot(a, b):
-    return np.einsum("mp,mp->m", a, b)
+    return np.sum(a * b, axis=1)
 
 
 def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: float = 1e-4, max_halvings: int = 20):
@@ -95,14 +97,15 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
     backtracking (Armijo) step; one call of `fun` evaluates all members (one ensemble forward).
     Why not scipy's L-BFGS-B on the packed sum: its shared line search and shared curvature pairs
     mix members of different curvature, and it ends 10-1000x above per-member runs (see report).
-    Returns (theta, f (M,), number of calls of fun).
+    Returns (theta, f (M,), history (maxiter + 1, M) of f from the start; a member that found no
+    acceptable step keeps its value from then on).
     """
     M, P = theta.shape
     f, g = fun(theta)
     S, Yh, rho = np.zeros((memory, M, P)), np.zeros((memory, M, P)), np.zeros((memory, M))
-    gamma = 1.0 / np.maximum(np.linalg.norm(g, axis=1), 1e-300)  # initial inverse-Hessian scale
+    gamma = 1.0 / np.maximum(np.sqrt(_dot(g, g)), 1e-300)  # initial inverse-Hessian scale
     active = np.isfinite(f)  # members still making progress
-    calls = 1
+    history = [f]
     for k in range(maxiter):
         if not active.any():
             break
@@ -128,7 +131,6 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
             trial = theta + step[:, None] * d
             with np.errstate(over="ignore", invalid="ignore"):
                 ft, gt = fun(trial)
-            calls += 1
             ok = pending & np.isfinite(ft) & (ft <= f + c1 * step * slope)
             f_new[ok], g_new[ok], theta_new[ok] = ft[ok], gt[ok], trial[ok]
             pending &= ~ok
@@ -142,63 +144,18 @@ def batched_lbfgs(fun, theta: np.ndarray, maxiter: int, memory: int = 10, c1: fl
         rho[slot] = np.where(upd, 1.0 / np.where(upd, sy, 1.0), 0.0)
         gamma = np.where(upd, sy / np.where(upd, _dot(y, y), 1.0), gamma)
         theta, f, g = theta_new, f_new, g_new
-    return theta, f, calls
+        history.append(f)
+    history += [f] * (maxiter + 1 - len(history))  # all stopped early: the values stay
+    return theta, f, np.stack(history)
 
 
 def fit_lbfgs(net: Net, params, X: np.ndarray, Y: np.ndarray, maxiter: int):
     """Full-batch L-BFGS of every member of an ensemble on its mean squared loss (the core's
-    objective and gradient). Returns (params, mean loss per member (M,))."""
+    objective and gradient). Returns (params, loss per member (M,), loss history (maxiter + 1, M))."""
 
     def fun(theta):
-        obj, _, grads = objective(net, unpack(theta, params), X, Y)
-        return obj, pack(grads)
+        obj, _, grads = objective(net, unflatten(theta, params), X, Y)
+        return obj, flatten(grads)
 
-    theta, f, _ = batched_lbfgs(fun, pack(params), maxiter)
-    return unpack(theta, params), f
-
-
-# ---------------------------------------------------------------- constructions
-
-
-def relu_interpolant(nodes: np.ndarray, values: np.ndarray):
-    """One-hidden-layer relu net equal to the piecewise-linear interpolant of (nodes, values)
-    on [nodes[0], nodes[-1]]: K = len(nodes) - 1 units relu(x - nodes[k]), k < K.
-
-    g(x) = values[0] + sum_k a_k relu(x - nodes[k]) with a_0 = s_0 and a_k = s_k - s_{k-1}
-    (s_k the slope of piece k). Params without an ensemble axis: W1 (K, 1), b1 (K,), W2 (1, K), b2 (1,).
-    """
-    nodes, values = np.asarray(nodes, float), np.asarray(values, float)
-    s = np.diff(values) / np.diff(nodes)  # (K,) piece slopes
-    a = np.diff(s, prepend=0.0)
-    K = len(s)
-    return [(np.ones((K, 1)), -nodes[:-1]), (a[None, :], np.array([values[0]]))]
-
-
-def interp_nodes(K: int, placement: str, lo: float = -1.0, hi: float = 1.0) -> np.ndarray:
-    """K + 1 interpolation nodes (K pieces, K units) on [lo, hi], spacing h = (hi - lo) / K.
-
-    "grid": lo + k h, k = 0..K.  "mid": the interior knots at the midpoints lo + (k + 1/2) h,
-    k = 0..K-2, plus both ends (pieces h/2, h, ..., h, 3h/2), so for even K the centre of the
-    interval is never a knot.
-    """
-    h = (hi - lo) / K
-    if placement == "grid":
-        return lo + h * np.arange(K + 1)
-    if placement == "mid":
-        return np.concatenate([[lo], lo + h * (np.arange(K - 1) + 0.5), [hi]])
-    raise ValueError(f"unknown placement {placement!r}; allowed: ['grid', 'mid']")
-
-
-def staircase(K: int, fn, lo: float = -1.0, hi: float = 1.0, steepness: float = STAIRCASE_STEEPNESS):
-    """Cybenko-style staircase of K steep sigmoids approximating fn on [lo, hi].
-
-    Nodes x_k = lo + k h (h = (hi - lo) / K); g(x) = fn(x_0) + sum_{k=1}^K (fn(x_k) - fn(x_{k-1}))
-    sigmoid(beta (x - t_k)), t_k = x_k - h/2 the midpoint of the jump, beta = steepness / h.
-    Params without an ensemble axis.
-    """
-    h = (hi - lo) / K
-    x = interp_nodes(K, "grid", lo, hi)
-    v = fn(x)
-    beta = steepness / h
-    t = x[1:] - h / 2
-    return [(np.full((K, 1), beta), -beta * t), (np.diff(v)[None, :], np.array([v[0]]))]
+    theta, f, history = batched_lbfgs(fun, flatten(params), maxiter)
+    return unflatten(theta, params), f, history
