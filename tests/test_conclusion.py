@@ -23,7 +23,7 @@ CFG = {
 }
 
 
-def write_inputs(root: Path, xor_successes=200, spiral_acc=0.97, sgd_last=0.01, circle_acc=0.99) -> Path:
+def write_inputs(root: Path, xor_successes=200, spiral_acc=0.97, sgd_last=0.01, circle_acc=0.99, converged=3) -> Path:
     """Tables shaped like the other families' (the columns they keep), under root/results."""
     R = root / "results"
     xor = pd.DataFrame(
@@ -56,6 +56,7 @@ def write_inputs(root: Path, xor_successes=200, spiral_acc=0.97, sgd_last=0.01, 
             "method": ["sgd", "sgd", "lbfgs", "lbfgs"] * 2,
             "K": [1, 512] * 4,
             "rms": [0.3, sgd_last, 0.3, 1e-4] * 2,
+            "n_converged": converged,
         }
     )
     write_table(errors, R / plan.INPUTS["width_errors"])
@@ -92,6 +93,12 @@ def test_sabotage_every_trained_result_fails(tmp_path):
 def test_a_bar_inside_the_interval_does_not_count(tmp_path):
     # 185/200 = 0.925 > 0.9, but the 95% interval [0.88, 0.96] reaches below the bar
     assert verdict(write_inputs(tmp_path, xor_successes=185)).verdict == "partly"
+
+
+def test_sabotage_sgd_runs_that_never_converge_do_not_count(tmp_path):
+    """An SGD fit whose runs are all still moving at the judged width has no RMS that counts."""
+    rows = claim_rows(parts(read_inputs(write_inputs(tmp_path, converged=0) / "results", CFG), CFG))
+    assert rows["verdict"].iloc[0] != "reproduced" and "0/2 (target, activation) cells" in rows["measured"].iloc[0]
 
 
 def test_sgd_falling_with_width_but_missing_its_bar_is_partly(tmp_path):

@@ -43,7 +43,7 @@ def read_inputs(results: Path, cfg: dict) -> Inputs:
         require(summary[(summary["config"] == name) & (summary["epoch"] == p["epoch"])], path["playground_summary"], at)
         per_seed = read_table(results / plan.playground_seeds(name), ["seed", "epoch", "test_acc"])
         seeds[name] = require(per_seed[per_seed["epoch"] == p["epoch"]], results / plan.playground_seeds(name), at)
-    errors = read_table(path["width_errors"], ["K", "target", "activation", "method", "rms"])
+    errors = read_table(path["width_errors"], ["K", "target", "activation", "method", "rms", "n_converged"])
     sgd = errors[errors["method"] == "sgd"]
     for K in (1, cfg["approximation"]["width"]):
         require(sgd[sgd["K"] == K], path["width_errors"], f"method sgd at K = {K}")

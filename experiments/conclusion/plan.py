@@ -75,13 +75,13 @@ def cross_check(config: dict) -> list[str]:
         out.append(
             message("playground.configs", unknown, f"must be among the playground runs (configs and budgets) {names}")
         )
-    widths = config.get("approximation", {}).get("width", {}).get("widths", [])
+    widths = config.get("approximation", {}).get("width", {}).get("sgd", {}).get("widths", [])
     if block["approximation"]["width"] not in widths:
         out.append(
             message(
                 "approximation.width",
                 block["approximation"]["width"],
-                f"must be one of approximation.width.widths {widths}",
+                f"must be one of approximation.width.sgd.widths {widths} (the widths plain SGD trains)",
             )
         )
     return out
