@@ -97,7 +97,7 @@ def test_a_bar_inside_the_interval_does_not_count(tmp_path):
 
 def test_sabotage_sgd_runs_that_never_converge_do_not_count(tmp_path):
     """An SGD fit whose runs are all still moving at the judged width has no RMS that counts."""
-    rows = claim_rows(parts(read_inputs(write_inputs(tmp_path, converged=0) / "results", CFG), CFG))
+    rows = claim_rows(parts(read_inputs(write_inputs(tmp_path, converged=0), CFG), CFG))
     assert rows["verdict"].iloc[0] != "reproduced" and "0/2 (target, activation) cells" in rows["measured"].iloc[0]
 
 
