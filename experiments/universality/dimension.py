@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from experiments import stats
+from experiments.progress import progress
 from experiments.universality.constructions import cone_quadrature, cone_units, ridge_direction, ridge_interpolant
 from experiments.universality.readout import grown, hidden_layer, prefix_readouts, relu_columns
 from mlp.data import target_1d
@@ -62,12 +63,12 @@ def sup_rms(f: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def construction_curve(D: int, target: str, p: dict, X: np.ndarray, y: np.ndarray) -> pd.DataFrame:
-    """Sup and RMS error of the target's construction at growing sizes, until it reaches eps or
-    would exceed the largest width."""
-    rows, size = [], 1
-    while True:
+    """Sup and RMS error of the target's construction at growing sizes (quadrature points per
+    face axis, or knot intervals), until it reaches eps or would exceed the largest width."""
+    rows, cap = [], max(p["widths"])
+    for size in range(1, cap + 1):
         units = cone_units(D, size) if target == "lipschitz" else size
-        if units > max(p["widths"]):
+        if units > cap:
             break
         params = cone_quadrature(D, size) if target == "lipschitz" else ridge_interpolant(D, size, p["ridge_profile"])
         f = forward(Net((D, units, 1), hidden="relu"), params, X)[0][0, :, 0]
@@ -75,7 +76,6 @@ def construction_curve(D: int, target: str, p: dict, X: np.ndarray, y: np.ndarra
         rows.append({"units": units, "sup": float(sup), "rms": float(rms), "stationarity": np.nan})
         if sup <= p["eps"]:
             break
-        size += 1
     return pd.DataFrame(rows).assign(target=target, method=CONSTRUCTION, seed=np.nan)
 
 
@@ -113,7 +113,7 @@ def cell_curves(p: dict) -> pd.DataFrame:
     X = cube_grid(D, p["eval_points"])
     Y = target_values(X, p["ridge_profile"])
     parts = [construction_curve(D, t, p, X, Y[:, i]) for i, t in enumerate(TARGETS)]
-    parts += [random_feature_curves(D, s, p, X, Y) for s in range(p["n_seeds"])]
+    parts += [random_feature_curves(D, s, p, X, Y) for s in progress(range(p["n_seeds"]), f"D={D}: seeds")]
     columns = ["D", "target", "method", "seed", "units", "sup", "rms", "stationarity"]
     return pd.concat(parts, ignore_index=True).assign(D=D)[columns]
 

@@ -196,10 +196,11 @@ def ridge_random_row(need: pd.DataFrame, p: dict) -> dict:
     """Random features on the ridge target: do they, too, need no more units as D grows?"""
     text, g = _method_text(need, "ridge", RANDOM, p)
     con = members(need, "ridge", CONSTRUCTION, p["stationarity"])
+    margin, _ = _margin_text(need[need["method"] == RANDOM], "ridge", p)
     measured = (
         f"ridge target {p['ridge_profile']}(mean of x), {_dimension_intro(p)}: {text}, against "
-        f"{_units(con)} units by construction. Random hidden directions rarely align with the ridge direction: "
-        "random features cannot reach the construction (a lower bound where seeds did not reach eps)"
+        f"{_units(con)} units by construction: random hidden units (directions and offsets not adapted to a) "
+        f"cannot reach the construction ('>=': some seeds did not reach eps, a lower bound); {margin}"
     )
     return claims.row(
         "C25",
