@@ -173,9 +173,10 @@ def test_needed_takes_the_first_size_below_eps_with_its_margin():
 def test_plan_checks_name_the_key_and_what_is_allowed():
     bad = {
         "polynomial": {**POLY, "activations": ["cubic", "relu"], "widths": [2, 64]},
-        "dimension": {**DIM, "dims": [1, 5], "eval_points": 100},
+        "dimension": {**DIM, "dims": [1, 5], "eval_points": 100, "widths": [2, 8]},
     }
     problems = plan.check(bad)
+    assert any("universality.dimension.widths" in m and ">= 2 max(dims) = 10" in m for m in problems)
     assert any("universality.polynomial.widths" in m and ">= 3" in m for m in problems)
     assert any("universality.polynomial.widths" in m and "grid_points / 4" in m for m in problems)
     assert any("universality.dimension.eval_points" in m and "D = [5]" in m for m in problems)

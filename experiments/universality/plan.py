@@ -52,6 +52,9 @@ def check(block: dict) -> list[str]:
     if GRID_PER_UNIT * max(poly["widths"]) > poly["grid_points"]:
         why = f"every width must be <= grid_points / {GRID_PER_UNIT} = {poly['grid_points'] // GRID_PER_UNIT} (else the readout interpolates the grid)"
         out.append(_bad("polynomial.widths", poly["widths"], why))
+    if max(dim["widths"]) < 2 * max(dim["dims"]):
+        why = f"the largest width must be >= 2 max(dims) = {2 * max(dim['dims'])} (the smallest quadrature net has 2D units)"
+        out.append(_bad("dimension.widths", dim["widths"], why))
     too_big = [D for D in dim["dims"] if 3**D > dim["eval_points"]]
     if too_big:
         why = f"needs 3^D <= eval_points = {dim['eval_points']} for every D (a grid with the origin and both ends of each axis); too small for D = {too_big}"

@@ -30,10 +30,12 @@ def _converged(errors: pd.DataFrame, p: dict) -> pd.DataFrame:
     return errors[errors["stationarity"] <= p["stationarity"]]
 
 
-def _cell(errors: pd.DataFrame, polys: pd.DataFrame, target: str, name: str, degree: int) -> dict:
+def _cell(errors: pd.DataFrame, polys: pd.DataFrame, target: str, name: str, degree: int) -> dict | None:
     """Ratios to the degree-`degree` fits at the largest width, the log-log slope of the sup
-    error on K, and how many members fall below the minimax error."""
+    error on K, and how many members fall below the minimax error (None: no member counts)."""
     g = errors[(errors["target"] == target) & (errors["activation"] == name)]
+    if g["K"].nunique() < 2:
+        return None
     ref = polys[(polys["target"] == target) & (polys["degree"] == degree)].iloc[0]
     top = g[g["K"] == g["K"].max()]
     return {
@@ -41,14 +43,16 @@ def _cell(errors: pd.DataFrame, polys: pd.DataFrame, target: str, name: str, deg
         "sup_ratio": stats.median(top["sup"] / ref["ls_sup"]),
         "rms_ratio": stats.median(top["rms"] / ref["ls_rms"]),
         "minimax_ratio": stats.median(top["sup"] / ref["minimax_sup"]),
-        "slope": stats.slope(np.log(g["K"]), np.log(g["sup"])),
+        "slope": stats.slope(np.log(g["K"]), np.log(np.maximum(g["sup"], np.finfo(float).tiny))),
         "below_minimax": int((g["sup"] < ref["minimax_sup"] * (1 - 1e-9)).sum()),
         "minimax": ref["minimax_sup"],
         "K": int(g["K"].max()),
     }
 
 
-def _plateau_text(c: dict, degree: int) -> str:
+def _plateau_text(c: dict | None, degree: int) -> str:
+    if c is None:
+        return "no converged readouts at two widths"
     return (
         f"{c['target']}: at K={c['K']} sup / least-squares degree-{degree} sup {c['sup_ratio'].fmt('.6f')}, "
         f"RMS ratio {c['rms_ratio'].fmt('.6f')}, log-log slope of sup on K {c['slope'].fmt('.3f')}; "
@@ -63,6 +67,8 @@ def plateau_row(errors: pd.DataFrame, polys: pd.DataFrame, name: str, p: dict) -
     cells = [_cell(ok, polys, t, name, degree) for t in p["targets"]]
 
     def holds(c):
+        if c is None:
+            return False
         inside = all(1 - tol <= c[k].lo and c[k].hi <= 1 + tol for k in ("sup_ratio", "rms_ratio"))
         return inside and -flat <= c["slope"].lo and c["slope"].hi <= flat and c["below_minimax"] == 0
 
@@ -97,10 +103,12 @@ def falling_row(errors: pd.DataFrame, polys: pd.DataFrame, p: dict) -> dict:
     names = [a for a in p["activations"] if a not in DEGREE]
     ok = _converged(errors, p)
     cells = [(a, _cell(ok, polys, t, a, degree)) for a in names for t in p["targets"]]
-    held = [c["minimax_ratio"].hi < 1 and c["slope"].hi < 0 for _, c in cells]
+    held = [c is not None and c["minimax_ratio"].hi < 1 and c["slope"].hi < 0 for _, c in cells]
     parts = [
         f"{a} on {c['target']}: sup at K={c['K']} / minimax degree-{degree} {c['minimax_ratio'].fmt('.2g')}, "
         f"slope {c['slope'].fmt('.2f')}, RMS / least-squares degree-{degree} RMS {c['rms_ratio'].fmt('.2g')}"
+        if c is not None
+        else f"{a}: no converged readouts at two widths"
         for a, c in cells
     ]
     measured = (
