@@ -92,19 +92,3 @@ def in_report(path, family, name, category):
 def figure(family, name, category):
     """A family's figure figures/<family>/<name>.png, in the HTML report with its caption."""
     return in_report(f"figures/{family}/{name}.png", family, name, category)
-
-
-# ---- transition: for families not yet moved into a package (rules/<family>.smk); removed
-# ---- once every family is experiments/<family>/
-CORE = _py_files("mlp")
-
-
-def src(*paths):
-    return [os.path.join(workflow.basedir, p) for p in paths]
-
-
-def legacy_cmd(family, step, module=None):
-    return (
-        f"{{PY:q}} -m experiments.{module or family} {step} --params {{params.cfg:q}} "
-        f"--results results/{family} --figures figures/{family} > {{log:q}} 2>&1"
-    )

@@ -6,10 +6,7 @@ reads against what the config says it must hold, so a truncated or edited file s
 with the file's name instead of feeding a wrong verdict.
 """
 
-import argparse
-import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,26 +66,3 @@ def write_figure(fig, path: Path) -> None:
         Path(path), lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     )
     plt.close(fig)
-
-
-def cli(steps: dict[str, Callable[[dict, Path, Path], None]], argv=None) -> None:
-    """`python -m experiments.<family> STEP --params JSON --results DIR --figures DIR`.
-
-    Each step takes the family's config block (a dict), the results and figures folders.
-    """
-    main = sys.modules.get("__main__")
-    module = getattr(getattr(main, "__spec__", None), "name", None)
-    parser = argparse.ArgumentParser(prog=f"python -m {module}" if module else None)
-    parser.add_argument("step", choices=sorted(steps), help="one of: " + ", ".join(sorted(steps)))
-    parser.add_argument("--params", default="{}", help="the family's config block as JSON")
-    parser.add_argument("--results", type=Path, required=True)
-    parser.add_argument("--figures", type=Path, required=True)
-    args = parser.parse_args(argv)
-    try:
-        params = json.loads(args.params)
-    except json.JSONDecodeError as err:
-        parser.error(f"--params is not valid JSON ({err}): {args.params!r}")
-    if not isinstance(params, dict):
-        kind = {list: "a list", str: "a string", bool: "a boolean", type(None): "null"}.get(type(params), "a number")
-        parser.error(f"--params must be a JSON object (the family's config block), got {kind}: {args.params!r}")
-    steps[args.step](params, args.results, args.figures)

@@ -15,7 +15,6 @@ import yaml
 from conftest import ENV, ROOT, ok, smk
 
 import experiments.cli
-import experiments.io
 
 # The lints the README explains: the project is pip-installed (no conda env or container per
 # rule); rules call `{PY} -m ...` with PY = sys.executable of Snakemake on purpose (a params
@@ -89,24 +88,15 @@ def test_ruff_check_is_clean():
 
 def family_modules() -> list[str]:
     """Every family's command line: the packages experiments/<family>/ (their __main__.py ends
-    with `cli(STEPS)`), plus flat modules not yet moved into a package."""
-    mods = [f"experiments.{p.parent.name}" for p in sorted((ROOT / "experiments").glob("*/__main__.py"))]
-    for p in sorted((ROOT / "experiments").glob("*.py")):
-        if re.search(r'if __name__ == "__main__":\s*\n\s*cli\([^\n]*\)\s*\Z', p.read_text()):
-            mods.append(f"experiments.{p.stem}")
-    return mods
+    with `cli(STEPS)`)."""
+    return [f"experiments.{p.parent.name}" for p in sorted((ROOT / "experiments").glob("*/__main__.py"))]
 
 
-def entry(module: str, monkeypatch):
-    """(steps, cli, the name of its JSON flag) of a family's command line."""
-    path = ROOT / module.replace(".", "/")
-    if (path / "__main__.py").exists():  # a package: __main__.py defines STEPS and runs cli(STEPS) under its guard
-        return runpy.run_path(str(path / "__main__.py"), run_name="steps")["STEPS"], experiments.cli.cli, "--cfg"
-    seen = {}  # transition: a flat module ending with cli({...})
-    monkeypatch.setattr(experiments.io, "cli", lambda steps, argv=None: seen.update(steps))
-    runpy.run_path(str(path.with_suffix(".py")), run_name="__main__")
-    monkeypatch.undo()
-    return seen, experiments.io.cli, "--params"
+def entry(module: str):
+    """(steps, cli, the name of its JSON flag) of a family's command line: its __main__.py
+    defines STEPS and runs cli(STEPS) under its guard."""
+    path = ROOT / module.replace(".", "/") / "__main__.py"
+    return runpy.run_path(str(path), run_name="steps")["STEPS"], experiments.cli.cli, "--cfg"
 
 
 def run_cli(cli, steps, argv, capsys) -> str:
@@ -121,10 +111,10 @@ def test_family_modules_found():
 
 
 @pytest.mark.parametrize("module", family_modules())
-def test_cli_rejects_bad_input(module, monkeypatch, capsys, tmp_path):
+def test_cli_rejects_bad_input(module, capsys, tmp_path):
     """Every family CLI: an unknown step, broken JSON parameters and non-object parameters are
     argparse errors (exit 2) naming the value and what is allowed; nothing is written."""
-    steps, cli, flag = entry(module, monkeypatch)
+    steps, cli, flag = entry(module)
     assert steps and all(callable(getattr(f, "run", f)) for f in steps.values())
     step = sorted(steps)[0]
     out = ["--results", str(tmp_path / "r"), "--figures", str(tmp_path / "f")]

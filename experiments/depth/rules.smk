@@ -1,5 +1,5 @@
 DEPTH = "depth"
-DEPTH_CATEGORY = "7. Relu's kink, vanishing gradients, trainable depth"
+DEPTH_CATEGORY = "9. Relu's kink, vanishing gradients, trainable depth"
 # each job's parameters as plan.CELLS gives them to the CLI too: {step: {cell name: cfg}}
 DEPTH_JOBS = {step: cells(config[DEPTH]) for step, cells in PLANS[DEPTH].CELLS.items()}
 DEPTH_CELLS = DEPTH_JOBS["cell"]  # activation -> job parameters

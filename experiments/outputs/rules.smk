@@ -1,5 +1,5 @@
 OUT = "outputs"
-OUT_CATEGORY = "7. Outputs as probabilities"
+OUT_CATEGORY = "8. Outputs as probabilities"
 OUT_PLAN = PLANS[OUT]
 OUT_CELLS = OUT_PLAN.train_cells(config[OUT])  # data set -> job parameters
 CLAIM_PARTS.append(f"results/{OUT}/claims.csv")

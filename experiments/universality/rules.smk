@@ -1,5 +1,5 @@
 UN = "universality"
-UN_CATEGORY = "7. The limits of universal approximation"
+UN_CATEGORY = "3. Capacity"
 # each job's parameters as plan.CELLS gives them to the CLI too: {step: {cell name: cfg}}
 UN_JOBS = {step: cells(config[UN]) for step, cells in PLANS[UN].CELLS.items()}
 UN_CELLS = UN_JOBS["dimension_cell"]  # {"D1": cfg, ...}: one job per input dimension
