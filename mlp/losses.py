@@ -16,13 +16,16 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mlp.activations import ACTIVATIONS
+from mlp.activations import ACTIVATIONS, logsumexp
 
 
 class Loss(NamedTuple):
     value_and_grad: Callable
     output: str | None  # the output map the loss is fused with; None: any
     classification: bool  # targets are classes (one-hot or {0, 1}): accuracy is meaningful
+    grad: Callable | None = (
+        None  # grad(z, f, Y, out) -> grad_z alone (training steps that skip L); None: from value_and_grad
+    )
 
 
 def _sum(x):
@@ -36,14 +39,16 @@ def _squared(z, f, Y, out):
     return 0.5 * _sum(diff**2), out.vjp(z, f, diff)
 
 
-def _logsumexp(z):
-    """log sum_c exp(z_c) over the last axis, stable: m + log sum exp(z - m), m = max z."""
-    m = np.max(z, axis=-1, keepdims=True)
-    return (m + np.log(np.add.reduce(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
+def _squared_grad(z, f, Y, out):
+    return out.vjp(z, f, f - Y)
+
+
+def _fused_grad(z, f, Y, out):
+    return f - Y
 
 
 def _cross_entropy(z, f, Y, out):
-    return _logsumexp(z) - _sum(Y * z), f - Y
+    return logsumexp(z) - _sum(Y * z), f - Y
 
 
 def _binary_cross_entropy(z, f, Y, out):
@@ -57,10 +62,10 @@ def _sparsemax_loss(z, f, Y, out):
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(_squared, None, classification=False),
-    "cross_entropy": Loss(_cross_entropy, "softmax", classification=True),
-    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True),
-    "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True),
+    "squared": Loss(_squared, None, classification=False, grad=_squared_grad),
+    "cross_entropy": Loss(_cross_entropy, "softmax", classification=True, grad=_fused_grad),
+    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True, grad=_fused_grad),
+    "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True, grad=_fused_grad),
 }
 
 
