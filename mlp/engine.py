@@ -25,10 +25,10 @@ import numpy as np
 
 from mlp.activations import ACTIVATIONS
 from mlp.losses import LOSSES
-from mlp.network import Net
+from mlp.network import Net, forward
 from mlp.ordered import fixed_order, tree_plan, tree_sum
 
-SLAB_CHUNK_ELEMENTS = 1 << 20  # members per chunk: ~this many elements of step arrays (more calls per step for less)
+PREDICT_ELEMENTS = 1 << 21  # predictions run over blocks of points whose product slabs hold about this many values
 
 
 class _Flat:
@@ -127,18 +127,7 @@ class SlabSGD(_Flat):
         zs = [np.empty((a.shape[0], B, M), dtype) for a in A]
         ins = [np.ones((a.shape[1], B, M), dtype) for a in A]  # [h^(l-1); 1]: x1, then each hidden layer's
         y, grad_out = np.empty((A[-1].shape[0], B, M), dtype), np.empty((A[-1].shape[0], B, M), dtype)
-        per_member = sum(a.size for a in (*slabs, *zs, *ins, y, grad_out)) // M + 2 * self.P.size // M
-        width = max(1, SLAB_CHUNK_ELEMENTS // per_member)  # members per chunk: its arrays stay in cache
-        calls = []
-        for lo in range(0, M, width):
-            m = slice(lo, min(lo + width, M))
-            buffers = [[a[..., m] for a in arrays] for arrays in (A, self.gA, slabs, zs, ins)]
-            calls += self._calls(B, *buffers, y[..., m], grad_out[..., m])
-        return calls, ins, y, zs
-
-    def _calls(self, B, A, gA, slabs, zs, ins, y, grad_out):
-        """The calls of a step on one chunk of members (views of the step's buffers)."""
-        calls = []
+        forward = calls = []  # the calls of the forward pass, then of the loss gradient and backward pass
         for l, a in enumerate(A):  # forward: z = sum_k W_jk h_k + b_j, h = g(z)
             k_in = a.shape[1] - 1
             T = slabs[l][:, :k_in]
@@ -147,12 +136,12 @@ class SlabSGD(_Flat):
             calls += [*tree, partial(np.add, total, a[:, -1, None, :], out=zs[l])]
             if l + 1 < len(A):
                 calls.append(partial(self._activate, zs[l], ins[l + 1][:-1]))
-        calls.append(partial(self._output_grad, zs[-1], y, grad_out))
+        calls = [partial(self._output_grad, zs[-1], y, grad_out)]
         calls.append(partial(np.divide, grad_out, B, out=grad_out))  # the gradient of the batch mean
         grad_z = grad_out
         for l in range(len(A) - 1, -1, -1):  # backward, for l from L+1 down to 1
             calls.append(partial(np.multiply, grad_z[:, None], ins[l][None], out=slabs[l]))
-            calls += tree_plan(slabs[l], 2, out=gA[l])[0]  # [grad_W | grad_b] = sum_i grad_z_i [h_i; 1]^T
+            calls += tree_plan(slabs[l], 2, out=self.gA[l])[0]  # [grad_W | grad_b] = sum_i grad_z_i [h_i; 1]^T
             if l:
                 k_in = A[l].shape[1] - 1
                 T = slabs[l][:, :k_in]
@@ -160,7 +149,7 @@ class SlabSGD(_Flat):
                 tree, grad_h = tree_plan(T, 0)  # W^T grad_z: (K_in, B, M)
                 calls += [*tree, partial(self._backprop_activation, zs[l - 1], ins[l][:-1], grad_h)]
                 grad_z = zs[l - 1]  # grad_z^(l-1) overwrites z^(l-1)
-        return calls
+        return forward, calls, ins, y, zs
 
     def _output_grad(self, z, y, grad):
         """grad <- dL/dz at the output, (C, B, M); the maps act on the unit axis, put last."""
@@ -187,19 +176,34 @@ class SlabSGD(_Flat):
     def forward(self, Xb):
         """The forward pass of the step on a batch (D + 1, B, M): ([z^(1..L+1)], [x1, [h; 1]...]),
         views of the step's buffers (the gradient's calls overwrite them)."""
-        calls, ins, _, zs = self._plan(Xb.shape[1])
+        forward, _, ins, _, zs = self._plan(Xb.shape[1])
         np.copyto(ins[0], Xb)
-        n_forward = next(i for i, c in enumerate(calls) if c.func == self._output_grad)
-        for call in calls[:n_forward]:
+        for call in forward:
             call()
         return zs, ins
 
+    def predict(self, X):
+        """(z, f) of the output layer, (M, N, C) views, for inputs X in the engine's layout;
+        over blocks of points, so that the product slabs stay small for large N."""
+        N, slab = X.shape[1], max(A.shape[0] * A.shape[1] for A in self.A) * self.M
+        rows = max(1, PREDICT_ELEMENTS // slab)
+        z = np.empty((self.A[-1].shape[0], N, self.M), self.P.dtype)
+        for lo in range(0, N, rows):
+            z[:, lo : lo + rows] = self.forward(X[:, lo : lo + rows])[0][-1]
+        z = z.transpose(2, 1, 0)
+        return z, self.out.g(z)
+
+    @staticmethod
+    def members_first(A):
+        """An array of the engine's layout (K, N, M) as an (M, N, K) view."""
+        return A.transpose(2, 1, 0)
+
     def gradient(self, Xb, Yb, with_loss: bool = False):
         """G <- the gradient of the batch objective at P; the (M,) batch mean losses if asked."""
-        calls, ins, y, zs = self._plan(Xb.shape[1])
+        forward, backward, ins, y, zs = self._plan(Xb.shape[1])
         np.copyto(ins[0], Xb)
         np.copyto(y, Yb)
-        for call in calls:
+        for call in (*forward, *backward):
             call()
         self._add_l2()
         if not with_loss:
@@ -215,6 +219,7 @@ class BatchedSGD(_Flat):
     def __init__(self, net: Net, params, lr: float, l2: float):
         M = params[0][0].shape[0]
         super().__init__(net, params, lr, l2, [(M, W.shape[1], W.shape[2] + 1) for W, _ in params])
+        self.net = net
         for A, (W, b) in zip(self.A, params):
             A[..., :-1], A[..., -1] = W, b
         self.AT = [A.swapaxes(-1, -2) for A in self.A]
@@ -248,6 +253,15 @@ class BatchedSGD(_Flat):
     @staticmethod
     def take(A, order):
         return np.take_along_axis(A, order[..., None], axis=1)
+
+    def predict(self, X):
+        """(z, f) of the output layer, (M, N, C), for inputs X (M, N, D + 1)."""
+        f, cache = forward(self.net, self.params(), X[..., :-1])
+        return cache[-1][0], f
+
+    @staticmethod
+    def members_first(A):
+        return A
 
     def _buffers(self, B):
         """Per hidden layer (z, h, grad_h, [h, 1]), so a step allocates only the loss's arrays."""

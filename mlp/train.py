@@ -23,10 +23,11 @@ import numpy as np
 from mlp.data import Split
 from mlp.engine import engine_for
 from mlp.losses import LOSSES, loss_value_and_grad
-from mlp.network import Net, check_input, forward
+from mlp.network import Net, check_input
+from mlp.ordered import tree_sum
 
 CHECK_STEPS = 16  # steps between divergence checks (a checked step also evaluates the loss)
-DIVERGENCE_FACTOR = 1e4  # a batch loss above this factor of max(initial training loss, 1) is divergence
+DIVERGENCE_FACTOR = 1e3  # a batch loss above this factor of max(initial training loss, 1) is divergence
 PROGRESS_SECONDS = 5.0  # least time between two progress calls
 
 
@@ -45,11 +46,14 @@ def accuracy(net: Net, f: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.mean((f[..., 0] > t) == (Y[..., 0] > t), axis=-1)
 
 
-def evaluate(net: Net, params, X, Y, classify: bool):
-    """Mean data loss per member, and accuracy if `classify`."""
-    f, cache = forward(net, params, X)
-    losses, _ = loss_value_and_grad(net.output, net.loss, cache[-1][0], f, Y)
-    return losses.mean(-1), (accuracy(net, f, Y) if classify else None)
+def evaluate(net: Net, engine, X, Y, classify: bool):
+    """Mean data loss per member on inputs X and targets Y in the engine's layout, and
+    accuracy if `classify`. The mean is a fixed-order sum: a member's value is the same bits
+    in any ensemble."""
+    z, f = engine.predict(X)
+    Y = engine.members_first(Y)
+    losses, _ = loss_value_and_grad(net.output, net.loss, z, f, Y)
+    return tree_sum(losses.copy(), -1) / losses.shape[-1], (accuracy(net, f, Y) if classify else None)
 
 
 def _per_member(A: np.ndarray, M: int) -> np.ndarray:
@@ -111,18 +115,19 @@ def train(
     diverged_at = np.full(M, -1)
     logged = []  # (epoch, {column: (M,) values})
 
+    X_test, Y_test = engine.inputs(_per_member(X_test, M)), engine.targets(_per_member(Y_test, M))
+
     def log(epoch):
-        p = engine.params()
         with np.errstate(over="ignore", invalid="ignore"):
-            tr, tr_acc = evaluate(net, p, X, Y, classify)
-            te, te_acc = evaluate(net, p, X_test, Y_test, classify)
+            tr, tr_acc = evaluate(net, engine, X_steps, Y_steps, classify)
+            te, te_acc = evaluate(net, engine, X_test, Y_test, classify)
         cols = {"train_loss": tr, "test_loss": te}
         if classify:
             cols |= {"train_acc": tr_acc, "test_acc": te_acc}
         logged.append((epoch, {k: np.where(alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
         return tr
 
-    initial = log(0) if 0 in record else evaluate(net, params, X, Y, False)[0]
+    initial = log(0) if 0 in record else evaluate(net, engine, X_steps, Y_steps, False)[0]
     limit = DIVERGENCE_FACTOR * np.maximum(np.where(np.isfinite(initial), initial, 0.0), 1.0)
 
     def check(losses, epoch):
