@@ -8,10 +8,11 @@ descent and B = 1 is SGD. Without reshuffling the order is fixed, as in Playgrou
 
 The steps are `mlp.engine`'s (a layout chosen from the layer sizes; small nets in a
 fixed summation order, the same bits on every CPU); `gradient` exposes the step's
-gradient. Divergence: every CHECK_STEPS steps (and after the last) the step also returns
-each member's batch loss; a member whose batch loss is non-finite or exceeds
-DIVERGENCE_FACTOR x max(its initial training loss, 1) is marked diverged in that epoch,
-its parameters are NaN in the result, and the others go on.
+gradient. Divergence: the first step, every CHECK_STEPS-th step and the last also return
+each member's batch loss (evaluating the loss costs as much as the rest of a tiny step);
+a member whose checked batch loss is non-finite or exceeds DIVERGENCE_FACTOR x max(its
+first batch loss, 1) is marked diverged in the epoch of that check (so up to CHECK_STEPS
+steps after it happened), its parameters are NaN in the result, and the others go on.
 """
 
 import time
@@ -27,7 +28,7 @@ from mlp.network import Net, check_input
 from mlp.ordered import tree_sum
 
 CHECK_STEPS = 16  # steps between divergence checks (a checked step also evaluates the loss)
-DIVERGENCE_FACTOR = 1e3  # a batch loss above this factor of max(initial training loss, 1) is divergence
+DIVERGENCE_FACTOR = 1e3  # a batch loss above this factor of max(first batch loss, 1) is divergence
 PROGRESS_SECONDS = 5.0  # least time between two progress calls
 
 
@@ -111,57 +112,33 @@ def train(
             raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
     engine = engine_for(net, params, lr, l2)
     X_steps, Y_steps = engine.inputs(X), engine.targets(Y)
-    alive = np.ones(M, dtype=bool)
-    diverged_at = np.full(M, -1)
+    divergence = _Divergence(engine)
     logged = []  # (epoch, {column: (M,) values})
-
     X_test, Y_test = engine.inputs(_per_member(X_test, M)), engine.targets(_per_member(Y_test, M))
 
     def log(epoch):
         with np.errstate(over="ignore", invalid="ignore"):
             tr, tr_acc = evaluate(net, engine, X_steps, Y_steps, classify)
             te, te_acc = evaluate(net, engine, X_test, Y_test, classify)
-        cols = {"train_loss": tr, "test_loss": te}
-        if classify:
-            cols |= {"train_acc": tr_acc, "test_acc": te_acc}
-        logged.append((epoch, {k: np.where(alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
-        return tr
+        cols = {"train_loss": tr, "test_loss": te} | ({"train_acc": tr_acc, "test_acc": te_acc} if classify else {})
+        logged.append((epoch, {k: np.where(divergence.alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
 
-    initial = log(0) if 0 in record else evaluate(net, engine, X_steps, Y_steps, False)[0]
-    limit = DIVERGENCE_FACTOR * np.maximum(np.where(np.isfinite(initial), initial, 0.0), 1.0)
-
-    def check(losses, epoch):
-        bad = alive & ~(losses <= limit)  # NaN compares False
-        if bad.any():
-            alive[bad] = False
-            diverged_at[bad] = epoch
-            engine.zero(~alive)  # dead members compute on zeros: no overflow, no slowdown
-
-    n_full, steps, last_call = N // batch_size, 0, time.monotonic()
-    carry = None  # leftover (X, Y) of the previous epoch
+    if 0 in record:
+        log(0)
+    steps, last_call = 0, time.monotonic()
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, epochs + 1):
-            if shuffle_rngs is None:
-                Xe, Ye = X_steps, Y_steps
-            else:
-                order = np.stack([r.permutation(N) for r in shuffle_rngs])  # (M, N)
-                Xe, Ye = engine.take(X_steps, order), engine.take(Y_steps, order)
-            for k in range(n_full):
-                Xb, Yb = Xe[:, k * batch_size : (k + 1) * batch_size], Ye[:, k * batch_size : (k + 1) * batch_size]
-                if k == 0 and carry is not None:
-                    Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
-                steps += 1
-                last = epoch == epochs and k == n_full - 1
-                losses = engine.step(Xb, Yb, with_loss=last or steps % CHECK_STEPS == 0)
-                if losses is not None:
-                    check(losses, epoch)
-            carry = (Xe[:, n_full * batch_size :], Ye[:, n_full * batch_size :]) if N % batch_size else None
-            if epoch in record:
+        for epoch, Xb, Yb, epoch_done in _batches(engine, X_steps, Y_steps, batch_size, epochs, shuffle_rngs):
+            steps += 1
+            last = epoch == epochs and epoch_done
+            losses = engine.step(Xb, Yb, with_loss=steps == 1 or steps % CHECK_STEPS == 0 or last)
+            if losses is not None:
+                divergence.check(losses, epoch)
+            if epoch_done and epoch in record:
                 log(epoch)
-            if progress is not None and (epoch == epochs or time.monotonic() - last_call >= PROGRESS_SECONDS):
+            if epoch_done and progress is not None and (last or time.monotonic() - last_call >= PROGRESS_SECONDS):
                 progress(epoch, epochs)
                 last_call = time.monotonic()
-
+    alive = divergence.alive
     final = [
         (np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in engine.params()
     ]
@@ -170,7 +147,46 @@ def train(
         "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
         **{k: np.concatenate([cols[k] for _, cols in logged]) for k in (logged[0][1] if logged else ())},
     }
-    return Result(final, history, diverged_at)
+    return Result(final, history, divergence.diverged_at)
+
+
+def _batches(engine, X, Y, B: int, epochs: int, shuffle_rngs):
+    """(epoch, X batch, Y batch, last batch of the epoch) in the training schedule: consecutive
+    blocks of B of each member's (reshuffled) order, the leftover points of an epoch joining
+    the first batch of the next."""
+    N = X.shape[1]
+    n_full, carry = N // B, None
+    for epoch in range(1, epochs + 1):
+        if shuffle_rngs is None:
+            Xe, Ye = X, Y
+        else:
+            order = np.stack([r.permutation(N) for r in shuffle_rngs])  # (M, N)
+            Xe, Ye = engine.take(X, order), engine.take(Y, order)
+        for k in range(n_full):
+            Xb, Yb = Xe[:, k * B : (k + 1) * B], Ye[:, k * B : (k + 1) * B]
+            if k == 0 and carry is not None:
+                Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
+            yield epoch, Xb, Yb, k == n_full - 1
+        carry = (Xe[:, n_full * B :], Ye[:, n_full * B :]) if N % B else None
+
+
+class _Divergence:
+    """Members alive, and the epoch each was found diverged (-1: never): a checked batch loss
+    non-finite or above DIVERGENCE_FACTOR x max(the member's first batch loss, 1)."""
+
+    def __init__(self, engine):
+        self.engine, self.limit = engine, None
+        self.alive = np.ones(engine.M, dtype=bool)
+        self.diverged_at = np.full(engine.M, -1)
+
+    def check(self, losses, epoch):
+        if self.limit is None:
+            self.limit = DIVERGENCE_FACTOR * np.maximum(np.where(np.isfinite(losses), losses, 0.0), 1.0)
+        bad = self.alive & ~(losses <= self.limit)  # NaN compares False
+        if bad.any():
+            self.alive[bad] = False
+            self.diverged_at[bad] = epoch
+            self.engine.zero(~self.alive)  # dead members compute on zeros: no overflow, no slowdown
 
 
 def _check_arguments(params, M, N, lr, batch_size, epochs, shuffle_rngs):
