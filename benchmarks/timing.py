@@ -9,7 +9,6 @@ import statistics
 import time
 import tracemalloc
 
-
 TIMER = time.perf_counter  # the worker sets time.process_time for 1-thread jobs (see set_timer)
 
 

@@ -144,12 +144,18 @@ class _Engine:
         else:
             out[...] = self.hidden.vjp(z, h, grad_h)
 
-    def _output_grad(self, z, y, grad):
-        """grad <- dL/dz at the output; arrays with the unit axis last."""
-        if self.out.derivative is not None and self.loss.output is not None:  # a fused loss: o(z) - y
-            np.subtract(self.out.g(z, out=grad), y, out=grad)
+    def _output_grad(self, z, y, grad, scratch):
+        """grad <- dL/dz at the output, arrays with the unit axis last: o(z) - y for a fused
+        loss, else dL/df chained through the output map; elementwise maps into buffers."""
+        elementwise = self.out.derivative is not None
+        if self.loss.df is None:
+            np.subtract(self.out.g(z, out=grad) if elementwise else self.out.g(z), y, out=grad)
+        elif elementwise:
+            f = self.out.g(z, out=scratch)
+            np.multiply(self.loss.df(f, y, out=grad), self.out.derivative(z, f, out=scratch), out=grad)
         else:
-            np.copyto(grad, self.loss.grad(z, self.out.g(z), y, self.out))
+            f = self.out.g(z)
+            np.copyto(grad, self.out.vjp(z, f, self.loss.df(f, y)))
 
     def _l2_ops(self) -> list[Op]:
         """grad_W += lambda W for every layer (into G)."""
@@ -235,7 +241,9 @@ class SlabSGD(_Engine):
                     op(f"h{l + 1} = g(z{l + 1})", self._activate, hidden_view(zs[l]), hidden_view(ins[l + 1][:-1]))
                 )
         backward = [
-            op("output map and dL/dz", self._output_grad, *(out_view(a) for a in (zs[-1], y, grad_z))),
+            op(
+                "output map and dL/dz", self._output_grad, *(out_view(a) for a in (zs[-1], y, grad_z, np.empty_like(y)))
+            ),
             op("/ B (batch mean)", np.divide, grad_z, B, out=grad_z),
         ]
         for l in range(len(A) - 1, -1, -1):  # for l from L+1 down to 1
@@ -321,7 +329,7 @@ class BatchedSGD(_Engine):
                 forward.append(op(f"h{l + 1} = g(z{l + 1})", self._activate, zs[l], hs[l]))
                 forward.append(op(f"copy h{l + 1} into [h{l + 1}, 1]", np.copyto, ins[l + 1][..., :-1], hs[l]))
         backward = [
-            op("output map and dL/dz", self._output_grad, zs[-1], y, grad_z),
+            op("output map and dL/dz", self._output_grad, zs[-1], y, grad_z, np.empty_like(y)),
             op("/ B (batch mean)", np.divide, grad_z, B, out=grad_z),
         ]
         for l in range(len(A) - 1, -1, -1):

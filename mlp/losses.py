@@ -23,9 +23,7 @@ class Loss(NamedTuple):
     value_and_grad: Callable
     output: str | None  # the output map the loss is fused with; None: any
     classification: bool  # targets are classes (one-hot or {0, 1}): accuracy is meaningful
-    grad: Callable | None = (
-        None  # grad(z, f, Y, out) -> grad_z alone (training steps that skip L); None: from value_and_grad
-    )
+    df: Callable | None = None  # dL/df(f, Y, out=None) of a loss on f; None: fused, grad_z = o(z) - Y
 
 
 def _sum(x):
@@ -34,17 +32,13 @@ def _sum(x):
     return x[..., 0] if x.shape[-1] == 1 else np.add.reduce(x, axis=-1)
 
 
+def _squared_df(f, Y, out=None):
+    return np.subtract(f, Y, out=out)  # dL/df = f - y
+
+
 def _squared(z, f, Y, out):
-    diff = f - Y  # dL/df = f - y, chained through the output map
+    diff = _squared_df(f, Y)  # chained through the output map
     return 0.5 * _sum(diff**2), out.vjp(z, f, diff)
-
-
-def _squared_grad(z, f, Y, out):
-    return out.vjp(z, f, f - Y)
-
-
-def _fused_grad(z, f, Y, out):
-    return f - Y
 
 
 def _cross_entropy(z, f, Y, out):
@@ -62,10 +56,10 @@ def _sparsemax_loss(z, f, Y, out):
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(_squared, None, classification=False, grad=_squared_grad),
-    "cross_entropy": Loss(_cross_entropy, "softmax", classification=True, grad=_fused_grad),
-    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True, grad=_fused_grad),
-    "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True, grad=_fused_grad),
+    "squared": Loss(_squared, None, classification=False, df=_squared_df),
+    "cross_entropy": Loss(_cross_entropy, "softmax", classification=True),
+    "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True),
+    "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True),
 }
 
 
