@@ -117,7 +117,7 @@ class _Engine:
         """(z, f) of the output layer, (M, N, C), for inputs X in the engine's layout; over
         blocks of points, so that the step buffers stay small for large N."""
         N = X.shape[1]
-        rows = max(1, PREDICT_ELEMENTS // max(A.size for A in self.A))  # a slab holds (K_out, K_in + 1, M) per point
+        rows = max(1, PREDICT_ELEMENTS // self._point_elements())
         z = None
         for lo in range(0, N, rows):
             p = self.plan(min(rows, N - lo))
@@ -182,6 +182,10 @@ class SlabSGD(_Engine):
 
     def weights(self):
         return [A[:, :-1] for A in self.A]
+
+    def _point_elements(self):
+        """Elements of the step's buffers per point of a batch: the largest product slab."""
+        return max(A.size for A in self.A)
 
     def grad_weights(self):
         return [gA[:, :-1] for gA in self.gA]
@@ -276,6 +280,10 @@ class BatchedSGD(_Engine):
 
     def weights(self):
         return [A[..., :-1] for A in self.A]
+
+    def _point_elements(self):
+        """Elements of the step's buffers per point of a batch: z, h, grad_h, [h, 1] per layer."""
+        return 4 * self.M * sum(A.shape[1] + 1 for A in self.A)
 
     def grad_weights(self):
         return [gA[..., :-1] for gA in self.gA]
