@@ -55,7 +55,9 @@ def logsumexp(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """e^(z_c - logsumexp(z)) over the last axis, via `exp_nonpositive` (CPU-independent)."""
+    """e^(z_c - logsumexp(z)) over the last axis, via `exp_nonpositive` (CPU-independent).
+    Relative error about (3 + |logsumexp z|) ulp (the rounding of logsumexp moves every
+    exponent), e.g. 1e-14 at |z| ~ 30; the sum is 1 to the same precision."""
     return exp_nonpositive(np.minimum(z - logsumexp(z)[..., None], 0.0))
 
 
@@ -102,8 +104,8 @@ def _constant(c):
 
 def _sigmoid(z, out=None):
     """sigma(z) = 1/2 + 1/2 tanh(z/2): np.tanh is SIMD-fast and the same bits on every CPU
-    (scipy's expit calls libm's exp per value, ~7x slower). Within 1.7e-16 of the exact
-    value (absolute); 0 for z below about -37.4, where expit gives values under 5e-17."""
+    (scipy's expit calls libm's exp per value, ~7x slower). Within 2.3e-16 of expit
+    (absolute); 0 for z below about -37.4, where expit gives values under 5e-17."""
     out = np.multiply(z, 0.5, out=out)
     np.tanh(out, out=out)
     np.multiply(out, 0.5, out=out)

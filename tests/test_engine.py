@@ -178,3 +178,26 @@ def test_the_layout_follows_the_layer_sizes_not_the_ensemble_size():
     for M in (1, 1000):
         assert isinstance(engine_for(small, init(small, "glorot", rngs(range(M), "i")), 0.1, 0.0), SlabSGD)
         assert isinstance(engine_for(wide, init(wide, "glorot", rngs(range(M), "i")), 0.1, 0.0), BatchedSGD)
+
+
+def test_sigmoid_through_tanh_is_within_its_documented_error_of_expit():
+    from scipy.special import expit
+
+    from mlp.activations import ACTIVATIONS
+
+    z = np.linspace(-50, 50, 200001)
+    np.testing.assert_allclose(ACTIVATIONS["sigmoid"].g(z), expit(z), rtol=0, atol=2.3e-16)
+
+
+def test_softmax_without_np_exp_is_within_a_few_ulp_of_scipys():
+    from scipy.special import softmax as scipy_softmax
+
+    from mlp.activations import ACTIVATIONS
+
+    z = np.random.default_rng(0).normal(size=(2000, 5)) * 10  # logsumexp up to about 40
+    p = ACTIVATIONS["softmax"].g(z)
+    ref = scipy_softmax(z, axis=-1)
+    normal = ref > 1e-300  # relative error is meaningless for subnormal probabilities
+    eps = np.finfo(float).eps
+    assert np.max(np.abs(p - ref)[normal] / ref[normal]) < 64 * eps  # about (3 + |logsumexp z|) ulp
+    np.testing.assert_allclose(p.sum(-1), 1.0, rtol=0, atol=64 * eps)
