@@ -45,8 +45,18 @@ def render(info: dict, runs: dict, extra: dict, cmd: str) -> str:
 def _machine(info, runs, extra) -> list[str]:
     pin = {k: v for k, v in info["openblas_pin"].items() if v}
     note = "removed in the workers" if pin and not extra["keep_openblas"] else "kept"
+    busy = max(info["loadavg"][0], extra["loadavg_end"][0]) / info["cores"]
     L = [
         "## Machine\n",
+        *(
+            [
+                f"**The machine was loaded: load average up to {busy:.1f} per core during this run.** 1-thread figures are "
+                "CPU times (still slowed by shared caches); wall-time figures (the 2-thread tables, the pipelines) also "
+                "count waiting for a core and are upper bounds.\n"
+            ]
+            if busy > 1
+            else []
+        ),
         f"- CPU: {info['cpu']}, {info['cores']} cores, SIMD level {simd_level(info)}; Python {info['python']}; {info['platform']}",
         f"- load average at start / end: {info['loadavg']} / {extra['loadavg_end']}",
         f"- numpy BLAS: {info['blas']}",
