@@ -19,13 +19,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mlp.activations import ACTIVATIONS
+from mlp.activations import ACTIVATIONS, logsumexp
 
 
 class Loss(NamedTuple):
     value_and_grad: Callable
     output: str | None  # the output map the loss is fused with; None: any
     classification: bool  # targets are classes (one-hot or {0, 1}): accuracy is meaningful
+    df: Callable | None = None  # dL/df(f, Y, out=None) of a loss on f; None: fused, grad_z = o(z) - Y
 
 
 def _sum(x):
@@ -34,19 +35,17 @@ def _sum(x):
     return x[..., 0] if x.shape[-1] == 1 else np.add.reduce(x, axis=-1)
 
 
+def _squared_df(f, Y, out=None):
+    return np.subtract(f, Y, out=out)  # dL/df = f - y
+
+
 def _squared(z, f, Y, out):
-    diff = f - Y  # dL/df = f - y, chained through the output map
+    diff = _squared_df(f, Y)  # chained through the output map
     return 0.5 * _sum(diff**2), out.vjp(z, f, diff)
 
 
-def _logsumexp(z):
-    """log sum_c exp(z_c) over the last axis, stable: m + log sum exp(z - m), m = max z."""
-    m = np.max(z, axis=-1, keepdims=True)
-    return (m + np.log(np.add.reduce(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
-
-
 def _cross_entropy(z, f, Y, out):
-    return _logsumexp(z) - _sum(Y * z), f - Y
+    return logsumexp(z) - _sum(Y * z), f - Y
 
 
 def _binary_cross_entropy(z, f, Y, out):
@@ -61,7 +60,7 @@ def _sparsemax_loss(z, f, Y, out):
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(_squared, None, classification=False),
+    "squared": Loss(_squared, None, classification=False, df=_squared_df),
     "cross_entropy": Loss(_cross_entropy, "softmax", classification=True),
     "binary_cross_entropy": Loss(_binary_cross_entropy, "sigmoid", classification=True),
     "sparsemax": Loss(_sparsemax_loss, "sparsemax", classification=True),

@@ -5,6 +5,10 @@ rows as z = h W^T + b. Parameters are a list [(W1, b1), ..., (W_{L+1}, b_{L+1})]
 arrays that may carry leading ensemble axes (M independent networks): W (M, K_l, K_{l-1}),
 b (M, K_l), inputs X (B, D) shared by all members or (M, B, D) per member. A single net
 is M = 1 (or no ensemble axis at all); there is no second code path.
+
+Products of layers with up to `mlp.ordered.FIXED_MAX_WEIGHTS` weights run in a fixed
+summation order without BLAS (`mlp.ordered`), so f(x) and the gradients of the small nets
+are the same bits on every x86 CPU; wider layers use BLAS.
 """
 
 from dataclasses import dataclass
@@ -13,6 +17,7 @@ import numpy as np
 
 from mlp.activations import ACTIVATIONS, get_activation
 from mlp.losses import check_pair, loss_value_and_grad
+from mlp.ordered import batch_sum, fixed_order, matmul_nn, matmul_nt, matmul_tn
 from mlp.params import stack
 
 
@@ -35,10 +40,26 @@ def _playground(rng, k_out, k_in):
 INITS = {"glorot": _glorot, "he": _he, "playground": _playground}  # name -> (rng, K_l, K_{l-1}) -> (W, b)
 
 
-def _matmul(a, b, out=None):
-    """a @ b with leading (ensemble) axes; a rank-1 product (k = 1) as a broadcast multiply,
-    which for long rows is several times faster than BLAS's outer product."""
-    return np.multiply(a, b, out=out) if a.shape[-1] == 1 else np.matmul(a, b, out=out)
+def layer_product(h, W):
+    """h W^T, i.e. z = W h per row: (..., B, K_in) x (..., K_out, K_in) -> (..., B, K_out);
+    in the fixed order for small layers, by BLAS for wide ones."""
+    if fixed_order(*W.shape[-2:]):
+        return matmul_nt(h, W)
+    return np.multiply(h, W.swapaxes(-1, -2)) if h.shape[-1] == 1 else h @ W.swapaxes(-1, -2)
+
+
+def layer_backprop(grad_z, W):
+    """grad_h = W^T grad_z per row: (..., B, K_out) x (..., K_out, K_in) -> (..., B, K_in)."""
+    if fixed_order(*W.shape[-2:]):
+        return matmul_nn(grad_z, W)
+    return np.multiply(grad_z, W) if grad_z.shape[-1] == 1 else grad_z @ W
+
+
+def layer_gradient(grad_z, h):
+    """(grad_W, grad_b) = (grad_z^T h, sum of grad_z) over the batch: (..., K_out, K_in), (..., K_out)."""
+    if fixed_order(grad_z.shape[-1], h.shape[-1]):
+        return matmul_tn(grad_z, h), batch_sum(grad_z)
+    return grad_z.swapaxes(-1, -2) @ h, np.add.reduce(grad_z, axis=-2)
 
 
 @dataclass(frozen=True)
@@ -75,7 +96,8 @@ def init(net: Net, scheme: str, rngs, dtype=np.float64) -> list[tuple[np.ndarray
     return [(W.astype(dtype), b.astype(dtype)) for W, b in stack(members)]
 
 
-def _check_input(params, X):
+def check_input(params, X):
+    """ValueError unless X has shape (..., B, D) for the first layer's D."""
     D = params[0][0].shape[-1]
     if X.ndim < 2 or X.shape[-1] != D:
         raise ValueError(f"inputs must have shape (..., B, {D}), got {X.shape}")
@@ -83,12 +105,12 @@ def _check_input(params, X):
 
 def forward(net: Net, params, X):
     """Output f(x) (..., B, C) and the cache [(z^(l), h^(l))] for l = 0..L+1 (z^(0) = None)."""
-    _check_input(params, X)
+    check_input(params, X)
     h = X  # h^(0) = x: (B, D) or (M, B, D)
     cache = [(None, h)]
     g_hidden, g_out = ACTIVATIONS[net.hidden].g, ACTIVATIONS[net.output].g
     for l, (W, b) in enumerate(params, start=1):
-        z = _matmul(h, W.swapaxes(-1, -2))  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
+        z = layer_product(h, W)  # z^(l) = W^(l) h^(l-1) + b^(l): (M, B, K_l)
         z += b[..., None, :]
         h = g_out(z) if l == len(params) else g_hidden(z)
         cache.append((z, h))
@@ -107,9 +129,9 @@ def backward(net: Net, params, cache, grad_z):
         W, _ = params[l - 1]
         h_prev = cache[l - 1][1]
         # grad_W^(l) = grad_z^(l) h^(l-1)^T ; grad_b^(l) = grad_z^(l)
-        grads[l - 1] = (grad_z.swapaxes(-1, -2) @ h_prev, np.add.reduce(grad_z, axis=-2))
+        grads[l - 1] = layer_gradient(grad_z, h_prev)
         if l > 1:
-            grad_h = _matmul(grad_z, W)  # grad_h^(l-1) = W^(l)^T grad_z^(l)
+            grad_h = layer_backprop(grad_z, W)  # grad_h^(l-1) = W^(l)^T grad_z^(l)
             z, h = cache[l - 1]
             grad_z = vjp(z, h, grad_h)  # = grad_h (.) g'(z^(l-1))
     return grads

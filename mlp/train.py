@@ -6,26 +6,36 @@ order; when B does not divide N, the leftover points of an epoch join the first 
 the next epoch (TensorFlow Playground's carry-over), so B = N is full-batch gradient
 descent and B = 1 is SGD. Without reshuffling the order is fixed, as in Playground.
 
-Implementation: the parameters of all layers and members live in one buffer (and their
-gradients in another), each layer's [W | b] a view, so a step is one batched product per
-layer and direction plus one update; it computes `mlp.network.objective`'s gradient (up to
-rounding order) followed by theta - lr * grad.
+The steps are `mlp.engine`'s (a layout chosen from the layer sizes; small nets in a
+fixed summation order, the same bits on every CPU); `gradient` exposes the step's
+gradient. Divergence: the first step, every CHECK_STEPS-th step and the last also return
+each member's batch loss (evaluating the loss costs as much as the rest of a tiny step);
+a member whose checked batch loss is non-finite or exceeds DIVERGENCE_FACTOR x max(its
+first batch loss, 1) is marked diverged in the epoch of that check (so up to CHECK_STEPS
+steps after it happened), its parameters are NaN in the result, and the others go on.
 """
 
+import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
-from mlp.activations import ACTIVATIONS
 from mlp.data import Split
+from mlp.engine import engine_for
 from mlp.losses import LOSSES, loss_value_and_grad
-from mlp.network import Net, _check_input, _matmul, forward, omega
+from mlp.network import Net, check_input
+from mlp.ordered import tree_sum
+
+CHECK_STEPS = 16  # steps between divergence checks (a checked step also evaluates the loss)
+DIVERGENCE_FACTOR = 1e3  # a batch loss above this factor of max(first batch loss, 1) is divergence
+PROGRESS_SECONDS = 5.0  # least time between two progress calls
 
 
 class Result(NamedTuple):
     params: list  # final parameters; members that diverged are NaN
     history: dict[str, np.ndarray]  # columns member, epoch, train_loss, test_loss[, train_acc, test_acc]
-    diverged_at: np.ndarray  # (M,) epoch in which a member's loss became non-finite, -1 if never
+    diverged_at: np.ndarray  # (M,) epoch in which a member was found diverged (see module doc), -1 if never
 
 
 def accuracy(net: Net, f: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -37,90 +47,30 @@ def accuracy(net: Net, f: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.mean((f[..., 0] > t) == (Y[..., 0] > t), axis=-1)
 
 
-def evaluate(net: Net, params, X, Y, classify: bool):
-    """Mean data loss per member, and accuracy if `classify`."""
-    f, cache = forward(net, params, X)
-    losses, _ = loss_value_and_grad(net.output, net.loss, cache[-1][0], f, Y)
-    return losses.mean(-1), (accuracy(net, f, Y) if classify else None)
+def evaluate(net: Net, engine, X, Y, classify: bool):
+    """Mean data loss per member on inputs X and targets Y in the engine's layout, and
+    accuracy if `classify`. The mean is a fixed-order sum: a member's value is the same bits
+    in any ensemble."""
+    z, f = engine.predict(X)
+    Y = engine.members_first(Y)
+    losses, _ = loss_value_and_grad(net.output, net.loss, z, f, Y)
+    return tree_sum(losses.copy(), -1) / losses.shape[-1], (accuracy(net, f, Y) if classify else None)
 
 
 def _per_member(A: np.ndarray, M: int) -> np.ndarray:
     return A if A.ndim == 3 else np.broadcast_to(A, (M, *A.shape))
 
 
-class _FlatSGD:
-    """SGD on M nets whose parameters live in one flat buffer P, layer by layer: layer l is
-    the contiguous block A_l = [W_l | b_l] of shape (M, K_l, K_{l-1} + 1), so with a column
-    of ones appended to its input, z = [h, 1] A^T and [grad_W | grad_b] = grad_z^T [h, 1]
-    are one batched product each, and the update of all layers is one operation on P.
-    Gradients live in G, alike. Activations and their gradients go into buffers kept per
-    batch size, so a step allocates only the loss's (M, B, C) arrays."""
-
-    def __init__(self, net: Net, params, lr: float, l2: float):
-        M, dtype = params[0][0].shape[0], params[0][0].dtype
-        shapes = [(M, *W.shape[1:-1], W.shape[-1] + 1) for W, _ in params]
-        bounds = np.cumsum([0] + [np.prod(shape) for shape in shapes])  # layer l is [bounds[l], bounds[l + 1])
-        self.P, self.G = np.empty(bounds[-1], dtype), np.empty(bounds[-1], dtype)
-        self.A, self.gA = (
-            [buf[lo:hi].reshape(shape) for lo, hi, shape in zip(bounds, bounds[1:], shapes)] for buf in (self.P, self.G)
-        )  # views
-        for A, (W, b) in zip(self.A, params):
-            A[..., :-1], A[..., -1] = W, b
-        self.W = [A[..., :-1] for A in self.A]
-        self.AT = [A.swapaxes(-1, -2) for A in self.A]
-        self.hidden, self.out = ACTIVATIONS[net.hidden], ACTIVATIONS[net.output]
-        self.elementwise = self.hidden.derivative is not None
-        self.value_and_grad = LOSSES[net.loss].value_and_grad
-        self.lr, self.l2 = lr, l2
-        self.buffers = {}  # batch size -> per hidden layer (z, h, grad_h, [h, 1])
-
-    def params(self):
-        return [(A[..., :-1], A[..., -1]) for A in self.A]
-
-    def _buffers(self, B):
-        if B not in self.buffers:
-            M, dtype = self.A[0].shape[0], self.P.dtype
-            self.buffers[B] = [
-                (*(np.empty((M, B, K), dtype) for _ in range(3)), np.ones((M, B, K + 1), dtype))
-                for K in (A.shape[1] for A in self.A[:-1])
-            ]
-        return self.buffers[B]
-
-    def step(self, Xb, Yb):
-        """theta <- theta - lr * grad on a batch whose inputs Xb (M, B, D + 1) already carry
-        the column of ones; returns (M,) values, all finite iff every member's objective is."""
-        buffers = self._buffers(Xb.shape[-2])
-        ins = [Xb, *(h1 for *_, h1 in buffers)]  # [h^(l), 1] for l = 0..L
-        for l, (z, h, _, h1) in enumerate(buffers):  # hidden layers: z^(l) = W^(l) h^(l-1) + b^(l)
-            z = _matmul(ins[l], self.AT[l], out=z)
-            if self.elementwise:  # into contiguous h: strided writes are slow for narrow layers
-                h1[..., :-1] = self.hidden.g(z, out=h)
-            else:  # a simplex map as hidden activation
-                h1[..., :-1] = h[...] = self.hidden.g(z)
-        z = _matmul(ins[-1], self.AT[-1])  # output layer: (M, B, C)
-        losses, grad_z = self.value_and_grad(z, self.out.g(z), Yb, self.out)
-        grad_z /= Xb.shape[-2]  # the gradient of the batch mean
-        for l in range(len(self.A) - 1, -1, -1):  # for l from L+1 down to 1
-            np.matmul(grad_z.swapaxes(-1, -2), ins[l], out=self.gA[l])  # [grad_W | grad_b] = grad_z [h, 1]^T
-            if l:
-                z, h, grad_h, _ = buffers[l - 1]
-                grad_h = _matmul(grad_z, self.W[l], out=grad_h)  # W^T grad_z
-                if self.elementwise:  # grad_z = grad_h * g'(z), in place; g'(z) overwrites z
-                    grad_z = np.multiply(grad_h, self.hidden.derivative(z, h, out=z), out=grad_h)
-                else:
-                    grad_z = self.hidden.vjp(z, h, grad_h)
-        obj = np.add.reduce(losses, axis=-1)  # finite iff the member's mean loss is
-        if self.l2:
-            obj = obj + self.l2 * omega((W, None) for W in self.W)
-            for gA, W in zip(self.gA, self.W):
-                gA[..., :-1] += self.l2 * W
-        self.G *= self.lr
-        self.P -= self.G
-        return obj
-
-    def zero(self, dead):
-        for A in self.A:
-            A[dead] = 0
+def gradient(net: Net, params, X, Y, l2: float = 0.0):
+    """The training step's gradient of lambda Omega + mean loss on the batch (X, Y) (shared
+    (B, D) or per member (M, B, D)), as [(grad_W, grad_b)] in params' layout."""
+    M = params[0][0].shape[0]
+    check_input(params, X)
+    engine = engine_for(net, params, 1.0, l2)
+    dtype = params[0][0].dtype
+    X, Y = (_per_member(np.asarray(A, dtype), M) for A in (X, Y))
+    engine.gradient(engine.inputs(X), engine.targets(Y))
+    return engine.grads()
 
 
 def train(
@@ -135,6 +85,7 @@ def train(
     shuffle_rngs=None,
     eval_epochs=None,
     classify: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Train M = params[0][0].shape[0] networks together; returns a new parameter list.
 
@@ -143,11 +94,102 @@ def train(
     eval_epochs: epochs (0 = before training) at which train/test loss is recorded;
       default every epoch.
     classify: record accuracy; default True for the classification losses.
-    A member whose batch objective becomes non-finite is marked diverged, its
-    parameters are set to NaN in the result, and the others go on.
+    progress: called as progress(epoch, epochs) after an epoch when PROGRESS_SECONDS have
+      passed since the last call (or the start), and after the last epoch: signs of life.
+    Divergence (a member's loss non-finite or grown DIVERGENCE_FACTOR-fold): see the module.
     """
     M = params[0][0].shape[0]
     N = data.X_train.shape[-2]
+    _check_arguments(params, M, N, lr, batch_size, epochs, shuffle_rngs)
+    classify = LOSSES[net.loss].classification if classify is None else classify
+    dtype = params[0][0].dtype
+    X, Y = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_train, data.Y_train))
+    X_test, Y_test = (A.astype(dtype, copy=False) for A in (data.X_test, data.Y_test))
+    record = set(range(epochs + 1)) if eval_epochs is None else {e for e in eval_epochs if 0 <= e <= epochs}
+    if epochs:  # the shape checks objective makes on every batch, made once
+        check_input(params, X)
+        if Y.shape[-1] != params[-1][0].shape[-2] or Y.shape[-2] != N:
+            raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
+    engine = engine_for(net, params, lr, l2)
+    X_steps, Y_steps = engine.inputs(X), engine.targets(Y)
+    divergence = _Divergence(engine)
+    logged = []  # (epoch, {column: (M,) values})
+    X_test, Y_test = engine.inputs(_per_member(X_test, M)), engine.targets(_per_member(Y_test, M))
+
+    def log(epoch):
+        with np.errstate(over="ignore", invalid="ignore"):
+            tr, tr_acc = evaluate(net, engine, X_steps, Y_steps, classify)
+            te, te_acc = evaluate(net, engine, X_test, Y_test, classify)
+        cols = {"train_loss": tr, "test_loss": te} | ({"train_acc": tr_acc, "test_acc": te_acc} if classify else {})
+        logged.append((epoch, {k: np.where(divergence.alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
+
+    if 0 in record:
+        log(0)
+    steps, last_call = 0, time.monotonic()
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch, Xb, Yb, epoch_done in _batches(engine, X_steps, Y_steps, batch_size, epochs, shuffle_rngs):
+            steps += 1
+            last = epoch == epochs and epoch_done
+            losses = engine.step(Xb, Yb, with_loss=steps == 1 or steps % CHECK_STEPS == 0 or last)
+            if losses is not None:
+                divergence.check(losses, epoch)
+            if epoch_done and epoch in record:
+                log(epoch)
+            if epoch_done and progress is not None and (last or time.monotonic() - last_call >= PROGRESS_SECONDS):
+                progress(epoch, epochs)
+                last_call = time.monotonic()
+    alive = divergence.alive
+    final = [
+        (np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in engine.params()
+    ]
+    history = {
+        "member": np.tile(np.arange(M), len(logged)),
+        "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
+        **{k: np.concatenate([cols[k] for _, cols in logged]) for k in (logged[0][1] if logged else ())},
+    }
+    return Result(final, history, divergence.diverged_at)
+
+
+def _batches(engine, X, Y, B: int, epochs: int, shuffle_rngs):
+    """(epoch, X batch, Y batch, last batch of the epoch) in the training schedule: consecutive
+    blocks of B of each member's (reshuffled) order, the leftover points of an epoch joining
+    the first batch of the next."""
+    N = X.shape[1]
+    n_full, carry = N // B, None
+    for epoch in range(1, epochs + 1):
+        if shuffle_rngs is None:
+            Xe, Ye = X, Y
+        else:
+            order = np.stack([r.permutation(N) for r in shuffle_rngs])  # (M, N)
+            Xe, Ye = engine.take(X, order), engine.take(Y, order)
+        for k in range(n_full):
+            Xb, Yb = Xe[:, k * B : (k + 1) * B], Ye[:, k * B : (k + 1) * B]
+            if k == 0 and carry is not None:
+                Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
+            yield epoch, Xb, Yb, k == n_full - 1
+        carry = (Xe[:, n_full * B :], Ye[:, n_full * B :]) if N % B else None
+
+
+class _Divergence:
+    """Members alive, and the epoch each was found diverged (-1: never): a checked batch loss
+    non-finite or above DIVERGENCE_FACTOR x max(the member's first batch loss, 1)."""
+
+    def __init__(self, engine):
+        self.engine, self.limit = engine, None
+        self.alive = np.ones(engine.M, dtype=bool)
+        self.diverged_at = np.full(engine.M, -1)
+
+    def check(self, losses, epoch):
+        if self.limit is None:
+            self.limit = DIVERGENCE_FACTOR * np.maximum(np.where(np.isfinite(losses), losses, 0.0), 1.0)
+        bad = self.alive & ~(losses <= self.limit)  # NaN compares False
+        if bad.any():
+            self.alive[bad] = False
+            self.diverged_at[bad] = epoch
+            self.engine.zero(~self.alive)  # dead members compute on zeros: no overflow, no slowdown
+
+
+def _check_arguments(params, M, N, lr, batch_size, epochs, shuffle_rngs):
     if not 1 <= batch_size <= N:
         raise ValueError(f"batch_size must lie in [1, {N}] (the training set size), got {batch_size!r}")
     if not lr > 0:
@@ -156,68 +198,8 @@ def train(
         raise ValueError(f"epochs must be >= 0, got {epochs!r}")
     if shuffle_rngs is not None and len(shuffle_rngs) != M:
         raise ValueError(f"need one shuffle rng per member ({M}), got {len(shuffle_rngs)}")
-    classify = LOSSES[net.loss].classification if classify is None else classify
     dtype = params[0][0].dtype
-    X, Y = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_train, data.Y_train))
-    X_test, Y_test = (A.astype(dtype, copy=False) for A in (data.X_test, data.Y_test))
-    record = set(range(epochs + 1)) if eval_epochs is None else {e for e in eval_epochs if 0 <= e <= epochs}
-
     if any(
         W.ndim != 3 or W.shape[0] != M or b.shape != (M, W.shape[1]) or {W.dtype, b.dtype} != {dtype} for W, b in params
     ):
         raise ValueError("params must be [(W (M, K_l, K_l-1), b (M, K_l)), ...] of one dtype, as init makes them")
-    if epochs:  # the shape checks objective makes on every batch, made once
-        _check_input(params, X)
-        if Y.shape[-1] != params[-1][0].shape[-2] or Y.shape[-2] != N:
-            raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
-    sgd = _FlatSGD(net, params, lr, l2)
-    X_steps = np.concatenate([X, np.ones((M, N, 1), dtype)], axis=-1)  # inputs with the column of ones
-    Y_steps = np.ascontiguousarray(Y)  # per member: ufuncs on broadcast (stride-0) views are slower
-    alive = np.ones(M, dtype=bool)
-    diverged_at = np.full(M, -1)
-    logged = []  # (epoch, {column: (M,) values})
-
-    def log(epoch):
-        p = sgd.params()
-        with np.errstate(over="ignore", invalid="ignore"):
-            tr, tr_acc = evaluate(net, p, X, Y, classify)
-            te, te_acc = evaluate(net, p, X_test, Y_test, classify)
-        cols = {"train_loss": tr, "test_loss": te}
-        if classify:
-            cols |= {"train_acc": tr_acc, "test_acc": te_acc}
-        logged.append((epoch, {k: np.where(alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
-
-    n_full = N // batch_size
-    carry = None  # leftover (X, Y) of the previous epoch
-    if 0 in record:
-        log(0)
-    step, isfinite = sgd.step, np.isfinite
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, epochs + 1):
-            if shuffle_rngs is None:
-                Xe, Ye = X_steps, Y_steps
-            else:
-                order = np.stack([r.permutation(N) for r in shuffle_rngs])[..., None]  # (M, N, 1)
-                Xe, Ye = np.take_along_axis(X_steps, order, axis=1), np.take_along_axis(Y_steps, order, axis=1)
-            for k in range(n_full):
-                Xb, Yb = Xe[:, k * batch_size : (k + 1) * batch_size], Ye[:, k * batch_size : (k + 1) * batch_size]
-                if k == 0 and carry is not None:
-                    Xb, Yb = np.concatenate([carry[0], Xb], axis=1), np.concatenate([carry[1], Yb], axis=1)
-                obj = step(Xb, Yb)
-                if not isfinite(obj).all():
-                    bad = alive & ~isfinite(obj)
-                    if bad.any():
-                        alive &= ~bad
-                        diverged_at[bad] = epoch
-                        sgd.zero(~alive)
-            carry = (Xe[:, n_full * batch_size :], Ye[:, n_full * batch_size :]) if N % batch_size else None
-            if epoch in record:
-                log(epoch)
-
-    final = [(np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in sgd.params()]
-    history = {
-        "member": np.tile(np.arange(M), len(logged)),
-        "epoch": np.repeat(np.array([e for e, _ in logged], dtype=np.int64), M),
-        **{k: np.concatenate([cols[k] for _, cols in logged]) for k in (logged[0][1] if logged else ())},
-    }
-    return Result(final, history, diverged_at)

@@ -129,3 +129,62 @@ def test_bad_training_arguments_are_rejected(kwargs, message):
     params = init(NET, "playground", rngs([0], "init"))
     with pytest.raises(ValueError, match=message):
         train(NET, params, data, **({"lr": 0.1, "batch_size": 10, "epochs": 1} | kwargs))
+
+
+def xor_run(lr, seeds=range(6), epochs=300):
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    net = Net((2, 2, 1), hidden="sigmoid", output="sigmoid", loss="binary_cross_entropy")
+    return train(net, init(net, "glorot", rngs(seeds, "init")), Split(X, Y, X, Y), lr=lr, batch_size=4, epochs=epochs)
+
+
+def test_a_member_whose_loss_grows_without_bound_is_diverged():
+    """XOR at lr 1e6: the loss stays finite (about 1e5 to 1e6) but grows far beyond the start."""
+    result = xor_run(1e6)
+    assert np.all(result.diverged_at >= 1)
+    assert all(np.isnan(A).all() for layer in result.params for A in layer)
+    last = pd.DataFrame(result.history).query("epoch == 300")
+    assert last.train_loss.isna().all()
+
+
+def test_sabotage_no_growth_check_misses_the_xor_divergence(monkeypatch):
+    """The growth check is what flags it: without it (factor infinite) no member is flagged."""
+    import mlp.train
+
+    monkeypatch.setattr(mlp.train, "DIVERGENCE_FACTOR", np.inf)
+    assert np.all(xor_run(1e6).diverged_at == -1)
+
+
+@pytest.mark.parametrize("lr", [0.5, 1.0, 10.0])
+def test_ordinary_xor_runs_are_not_diverged(lr):
+    assert np.all(xor_run(lr).diverged_at == -1)
+
+
+def test_the_lectures_playground_runs_are_not_diverged():
+    data = stack_splits([playground_split("spiral", rng(s, "data"), noise=0.0) for s in range(20)])
+    for hidden in ("tanh", "relu"):
+        net = Net((2, 4, 2, 1), hidden=hidden, output="tanh", loss="squared")
+        result = train(net, init(net, "playground", rngs(range(20), "init")), data, lr=0.03, batch_size=10, epochs=60)
+        assert np.all(result.diverged_at == -1)
+
+
+def test_progress_is_reported_at_most_every_few_seconds(monkeypatch):
+    import mlp.train
+
+    calls = []
+    result = xor_run(0.5, epochs=50)
+    train_again = lambda: train(  # noqa: E731
+        Net((2, 2, 1), hidden="sigmoid", output="sigmoid", loss="binary_cross_entropy"),
+        result.params,
+        Split(np.zeros((4, 2)), np.zeros((4, 1)), np.zeros((4, 2)), np.zeros((4, 1))),
+        lr=0.1,
+        batch_size=4,
+        epochs=50,
+        progress=lambda e, n: calls.append((e, n)),
+    )
+    train_again()
+    assert calls == [(50, 50)]  # 50 fast epochs: only the final call
+    calls.clear()
+    monkeypatch.setattr(mlp.train, "PROGRESS_SECONDS", 0.0)
+    train_again()
+    assert calls == [(e, 50) for e in range(1, 51)]
