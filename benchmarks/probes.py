@@ -16,6 +16,8 @@ import mlp.ordered
 from benchmarks.timing import measure, median_time, traced_peak
 from benchmarks.workloads import LR, Ensemble, Shape, core_runner, ensemble_data, make_data, net_params
 from mlp.engine import BatchedSGD, SlabSGD, engine_for
+from mlp.regions import count_regions
+from mlp.threshold import count_threshold_functions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,7 +126,6 @@ def profile(shape: Shape, top: int = 8) -> list[str]:
 
 def regions_figure(repeats: int) -> dict:
     """Exact 2-D activation regions per second of a random 2-48-48-48-1 relu net."""
-    from mlp.regions import count_regions_2d
 
     r = np.random.default_rng(0)
     widths = (2, 48, 48, 48, 1)  # ~1e4 regions
@@ -132,7 +133,7 @@ def regions_figure(repeats: int) -> dict:
         (r.normal(0, np.sqrt(2 / k_in), (k_out, k_in)), r.normal(0, 0.1, k_out))
         for k_in, k_out in zip(widths[:-1], widths[1:])
     ]
-    t, res = median_time(lambda: count_regions_2d(params, [[-2.0, 2.0], [-2.0, 2.0]]), repeats)
+    t, res = median_time(lambda: count_regions(params, [[-2.0, 2.0], [-2.0, 2.0]]), repeats)
     net = "-".join(map(str, widths)) + " He (bias N(0, 0.1^2)), box [-2, 2]^2"
     return {
         "net": net,
@@ -144,7 +145,6 @@ def regions_figure(repeats: int) -> dict:
 
 
 def threshold_functions_figure(repeats: int) -> dict:
-    from mlp.threshold import count_threshold_functions
 
     t, res = median_time(lambda: count_threshold_functions(4), max(1, repeats // 2))
     return {"count": int(res.count), "n_lps": int(res.n_lps), "seconds": t}

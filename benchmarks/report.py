@@ -161,7 +161,7 @@ def _probes(probes, extra) -> list[str]:
     L += tables.memory_table(probes["memory"]) + [""]
     g, th = probes["regions"], probes["threshold_functions"]
     L.append(
-        f"Exact regions: `count_regions_2d` on a random {g['net']}: {g['n_activation']} activation regions ({g['n_linear']} linear) in {fmt_t(g['seconds'])}, {g['regions_per_s']:.3g} regions/s."
+        f"Exact regions: `count_regions` on a random {g['net']}: {g['n_activation']} activation regions ({g['n_linear']} linear) in {fmt_t(g['seconds'])}, {g['regions_per_s']:.3g} regions/s."
     )
     L.append(
         f"`count_threshold_functions(4)`: {th['count']} threshold functions, {th['n_lps']} LPs, {fmt_t(th['seconds'])}.\n"

@@ -22,6 +22,11 @@ from typing import NamedTuple
 import yaml
 from jsonschema import Draft202012Validator
 
+from mlp.activations import ACTIVATIONS, elementwise_names
+from mlp.data import FEATURES, PLAYGROUND, PLAYGROUND_ACTIVATIONS, REGRESSION, TARGETS_1D
+from mlp.losses import LOSSES
+from mlp.network import INITS
+
 ROOT = Path(__file__).resolve().parents[1]  # the checkout: Snakefile, config.yaml, experiments/
 FAMILIES_DIR = ROOT / "experiments"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader when available: 10x faster
@@ -206,11 +211,6 @@ def families() -> list[str]:
 def registry_names() -> dict[str, list]:
     """The names the core's registries accept, as the schema's $defs (read now, so an entry
     registered at run time is included)."""
-    from mlp.activations import ACTIVATIONS, elementwise_names
-    from mlp.data import FEATURES, PLAYGROUND, PLAYGROUND_ACTIVATIONS, REGRESSION, TARGETS_1D
-    from mlp.losses import LOSSES
-    from mlp.network import INITS
-
     return {
         "hidden": elementwise_names(),  # hidden activations g
         "output": sorted(ACTIVATIONS),  # output maps o

@@ -111,12 +111,3 @@ def count_regions(params, box) -> Regions1D | Regions2D:
     if len(box) == 1:
         return count_segment(params, box[:, 0], box[:, 1])
     return count_box_2d(check_params(params, 2), box)
-
-
-# ---- transition: the names the approximation family (experiments/approximation/depth.py) and
-# ---- benchmarks/run.py still call; removed once they call count_regions / count_segment
-count_regions_1d = count_segment
-
-
-def count_regions_2d(params, box) -> Regions2D:
-    return count_regions(params, box)

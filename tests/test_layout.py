@@ -93,9 +93,16 @@ def test_no_import_cycle():
     assert cycles == []
 
 
+# The benchmark worker imports a peer library's module only in the job that times that library:
+# each library is measured alone in its own process (an imported torch keeps thread pools).
+LAZY_ALLOWED = {"benchmarks.worker"}
+
+
 def test_no_lazy_import_of_project_code():
     """Imports of project modules sit at the top of a module: a lazy import would hide a cycle."""
-    lazy = [f"{m}: {n}" for m, p in modules().items() for n, at_top in imports(p) if not at_top]
+    lazy = [
+        f"{m}: {n}" for m, p in modules().items() if m not in LAZY_ALLOWED for n, at_top in imports(p) if not at_top
+    ]
     assert lazy == []
 
 

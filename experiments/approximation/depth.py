@@ -23,7 +23,7 @@ from experiments.approximation.plan import restarts_for
 from experiments.progress import progress
 from mlp.constructions import tent_map_net
 from mlp.network import Net, predict
-from mlp.regions import count_regions_1d
+from mlp.regions import count_regions
 from mlp.seeding import rngs
 
 
@@ -89,7 +89,7 @@ def deep_rows(depths) -> pd.DataFrame:
             {
                 "L": L,
                 "units": sum(b.size for _, b in params[:-1]),
-                "pieces": count_regions_1d(params, [0.0], [1.0]).n_linear,
+                "pieces": count_regions(params, [[0.0, 1.0]]).n_linear,
                 "pieces_theory": 2**L,
                 "max_abs_err": float(np.abs(f - sawtooth(L, x[:, 0])).max()),
             }
@@ -113,7 +113,7 @@ def constructed_rows(depths, l1_target: float) -> pd.DataFrame:
                 tried.append(l1_error(params, x, f))
                 if tried[-1] < l1_target:
                     break
-            pieces = count_regions_1d(params, [0.0], [1.0]).n_linear
+            pieces = count_regions(params, [[0.0, 1.0]]).n_linear
             rows.append(
                 {
                     "L": L,
@@ -147,7 +147,7 @@ def shallow_cell(L: int, p: dict) -> pd.DataFrame:
         best = int(np.argmin(np.where(np.isfinite(loss), loss, np.inf)))
         one = [(W[best], b[best]) for W, b in params]
         l1 = l1_error(one, xe, fe)
-        pieces = count_regions_1d(one, [0.0], [1.0]).n_linear
+        pieces = count_regions(one, [[0.0, 1.0]]).n_linear
         rows.append(
             {
                 "L": L,
