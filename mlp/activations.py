@@ -38,14 +38,28 @@ def sparsemax(z: np.ndarray) -> np.ndarray:
     return np.maximum(z - tau, 0.0)
 
 
+EXP_SHIFT = 700.0  # below -EXP_SHIFT, libm's expit underflows to 0 before e^x does (x < -709)
+
+
 def exp_nonpositive(x: np.ndarray) -> np.ndarray:
     """e^x for x <= 0 as s / (1 - s), s = expit(x), within ~3 ulp.
 
     NumPy's float64 np.exp takes an AVX-512 path on CPUs that have it and returns other
     bits there; expit (libm-based) does not, so this keeps the output maps reproducible
-    across CPUs. For x <= 0, s <= 1/2 and 1 - s is exact to half an ulp."""
+    across CPUs. For x <= 0, s <= 1/2 and 1 - s is exact to half an ulp. Where x < -700
+    (expit alone would flush e^x's subnormal range to 0), e^x = e^(x + m ln 2) 2^-m with
+    whole m, and ldexp applies 2^-m exactly (rounding only into the subnormals)."""
+    x = np.asarray(x)
+    low = x < -EXP_SHIFT
+    m = np.ceil((-EXP_SHIFT - x[low]) / np.log(2.0)) if low.any() else None
+    if m is not None:
+        x = x.copy()
+        x[low] += m * np.log(2.0)
     s = expit(x)
-    return np.divide(s, np.subtract(1.0, s, dtype=s.dtype), out=s)
+    e = np.divide(s, np.subtract(1.0, s, dtype=s.dtype), out=s)
+    if m is not None:
+        e[low] = np.ldexp(e[low], -m.astype(np.int64))
+    return e
 
 
 def logsumexp(z: np.ndarray) -> np.ndarray:

@@ -47,7 +47,15 @@ def accuracy(net: Net, f: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.mean((f[..., 0] > t) == (Y[..., 0] > t), axis=-1)
 
 
-def evaluate(net: Net, engine, X, Y, classify: bool):
+def evaluate(net: Net, params, X, Y, classify: bool):
+    """Mean data loss per member of the nets `params` on inputs X (shared (N, D) or per member
+    (M, N, D)) and targets Y, and accuracy if `classify`; computed by the training engine, so
+    the values are those `train` records."""
+    engine = engine_for(net, params, 1.0, 0.0)
+    return _evaluate(net, engine, engine.inputs(X), engine.targets(Y), classify)
+
+
+def _evaluate(net: Net, engine, X, Y, classify: bool):
     """Mean data loss per member on inputs X and targets Y in the engine's layout, and
     accuracy if `classify`. The mean is a fixed-order sum: a member's value is the same bits
     in any ensemble."""
@@ -118,8 +126,8 @@ def train(
 
     def log(epoch):
         with np.errstate(over="ignore", invalid="ignore"):
-            tr, tr_acc = evaluate(net, engine, X_steps, Y_steps, classify)
-            te, te_acc = evaluate(net, engine, X_test, Y_test, classify)
+            tr, tr_acc = _evaluate(net, engine, X_steps, Y_steps, classify)
+            te, te_acc = _evaluate(net, engine, X_test, Y_test, classify)
         cols = {"train_loss": tr, "test_loss": te} | ({"train_acc": tr_acc, "test_acc": te_acc} if classify else {})
         logged.append((epoch, {k: np.where(divergence.alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
 

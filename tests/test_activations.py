@@ -99,3 +99,20 @@ def test_activations_keep_leading_axes():
     z = RNG.normal(size=(3, 4, 5))
     for name, act in ACTIVATIONS.items():
         assert act.g(z).shape == z.shape, name
+
+
+def test_exp_nonpositive_keeps_the_subnormal_range():
+    """The CPU-independent e^x of the output maps agrees with libm's exp (math.exp) to a few
+    ulps down to the subnormals, and is 0 exactly where e^x underflows, so softmax entries are
+    0 only where float64 cannot hold them (C09)."""
+    import math
+
+    from mlp.activations import exp_nonpositive
+
+    x = np.concatenate([-np.geomspace(1e-8, 700, 400), np.linspace(-760, -700, 601), [0.0, -1e4]])
+    got = exp_nonpositive(x)
+    want = np.array([math.exp(v) for v in x])
+    normal = want >= np.finfo(float).tiny
+    assert np.all(np.abs(got[normal] - want[normal]) <= 4 * np.spacing(want[normal]))
+    assert np.all(np.abs(got[~normal] - want[~normal]) <= 2 * np.spacing(0.0))  # subnormals: absolute ulps
+    assert np.array_equal(got == 0, want == 0)
