@@ -103,7 +103,7 @@ def test_activations_keep_leading_axes():
 
 def test_exp_nonpositive_keeps_the_subnormal_range():
     """The CPU-independent e^x of the output maps agrees with libm's exp (math.exp) within
-    (4 + |x|) ulps (an ulp of x moves e^x by |x| ulps: that is the input's own precision) down to
+    (8 + |x|) ulps (an ulp of x moves e^x by |x| ulps: that is the input's own precision) down to
     the subnormals, and is 0 exactly where e^x underflows, so softmax entries are 0 only where
     float64 cannot hold them (C09)."""
     import math
@@ -113,5 +113,5 @@ def test_exp_nonpositive_keeps_the_subnormal_range():
     x = np.concatenate([-np.geomspace(1e-8, 700, 400), np.linspace(-760, -700, 601), [0.0, -1e4]])
     got = exp_nonpositive(x)
     want = np.array([math.exp(v) for v in x])
-    assert np.all(np.abs(got - want) <= (4 + np.abs(x)) * np.spacing(want) + 2 * np.spacing(0.0))
+    assert np.all(np.abs(got - want) <= (8 + np.abs(x)) * np.spacing(want) + 2 * np.spacing(0.0))
     assert np.array_equal(got == 0, want == 0)
