@@ -41,6 +41,16 @@ LIMITS_SCHEMA = {  # config.yaml's `limits`: what one job may cost (checked unle
 }
 
 
+def ensemble_gb(members: int, sizes, batch: int) -> float:
+    """Estimated peak memory (GB) of training `members` nets of layer sizes [D, K_1, ..., C] on
+    batches of `batch` points: parameters, gradients and optimiser buffers (4 x weights),
+    activations and their gradients (6 x units per point), and the largest per-layer product
+    slab of the fixed-order engine (K_l x K_{l-1} per point), in float64."""
+    weights = [a * b for a, b in zip(sizes[1:], sizes[:-1])]
+    per_member = 4 * sum(weights) + batch * (6 * sum(sizes) + max(weights))
+    return 8e-9 * members * per_member
+
+
 class Cost(NamedTuple):
     """A job's estimated peak memory and work (model-steps: ensemble members x optimisation
     steps, or the equivalent count of forward/backward passes), from its config."""

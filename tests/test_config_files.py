@@ -81,3 +81,33 @@ def test_suite_check_names_the_key_of_a_bad_override(tmp_path):
         timeout=60,
     )
     assert ok.returncode == 0, ok.stderr
+
+
+# The bad inputs first contact found, each stopped before any job with the key that drives it
+BAD = [
+    ({"logic": {"xor_mlp": {"seeds": 10**9}}}, "logic.xor_mlp.seeds", "model-steps of work"),
+    ({"logic": {"xor_mlp": {"epochs": 10**8}}}, "logic.xor_mlp", "model-steps of work"),
+    ({"regions": {"depth": {"n_neurons": 10**5}}}, "regions.depth.n_neurons", "GB of memory"),
+    ({"logic": {"linear": {"width": 10**8}}}, "logic.linear.width", "GB of memory"),
+    ({"training": {"sgd": {"var_batch_sizes": [1, 2, 1000]}}}, "training.sgd.var_batch_sizes", "<= N"),
+    ({"conclusion": {"playground": {"epoch": 77}}}, "conclusion.playground.epoch", "an epoch the playground"),
+    ({"logic": {"neuron": {"lr": "1.0e6"}}}, "logic.neuron.lr", "YAML read '1.0e6' as a string"),
+]
+
+
+@pytest.mark.parametrize("override,key,says", BAD, ids=[b[1] for b in BAD])
+def test_bad_input_is_stopped_before_any_job_naming_its_key(override, key, says):
+    from experiments.config import load_config
+    from experiments.suite import check_config
+
+    with pytest.raises(ConfigError) as err:
+        check_config(load_config(ROOT / "config.yaml", override))
+    line = next((x for x in str(err.value).splitlines() if f"config key '{key}" in x), "")
+    assert says in line, str(err.value)
+
+
+def test_cost_limits_can_be_lifted_on_purpose():
+    from experiments.config import load_config
+    from experiments.suite import check_config
+
+    check_config(load_config(ROOT / "config.yaml", {"logic": {"xor_mlp": {"seeds": 10**9}}, "enforce_limits": False}))

@@ -9,7 +9,7 @@ and the training knobs, so appending a width or an activation reruns only the ne
 
 from math import ceil
 
-from experiments.config import Cost
+from experiments.config import Cost, ensemble_gb
 
 ROWS = 4  # truth-table rows of a 2-input function: the training set of every trained net here
 TRAINED = ("neuron", "xor_mlp", "linear")  # the blocks that train nets on a truth table
@@ -116,5 +116,7 @@ def cost(block: dict) -> list[Cost]:
         Cost(f"logic_xor_cell[{name}]", "xor_mlp.seeds", PROCESS_GB, cell["seeds"] * _steps(cell))
         for name, cell in xor_cells(block).items()
     ]
-    out.append(Cost("logic_linear", "linear.seeds", PROCESS_GB, len(lin["train_depths"]) * lin["seeds"] * _steps(lin)))
+    deepest = [2, *[lin["width"]] * max(lin["train_depths"]), 1]
+    memory = PROCESS_GB + ensemble_gb(lin["seeds"], deepest, 4)
+    out.append(Cost("logic_linear", "linear.width", memory, len(lin["train_depths"]) * lin["seeds"] * _steps(lin)))
     return out

@@ -3,7 +3,7 @@ cells of the depth step (shared by rules.smk and the CLI), cross-field checks th
 cannot express, and cost estimates. Standard library only (the Snakefile imports this at
 load), plus the core's bounds (pure Python integers)."""
 
-from experiments.config import Cost
+from experiments.config import Cost, ensemble_gb
 from mlp.bounds import montufar_lower_bound
 
 PLAYGROUND_POINTS = 500  # points of a Playground classification set (mlp.data.N_CLASSIFY)
@@ -126,10 +126,9 @@ def cost(block: dict) -> list[Cost]:
     t = depth["train"]
     steps = (t["epochs"] + t["settle_epochs"]) * (PLAYGROUND_POINTS * t["train_pct"] // 100 // t["batch_size"])
     for name, cell in depth_cells(block).items():
-        out.append(
-            Cost(f"regions_depth_cell {name}", "depth.train.epochs", 0.05 * depth["n_seeds"], depth["n_seeds"] * steps)
-        )
         widths = widths_for(depth["n_neurons"], cell["L"])
+        memory = 0.05 * depth["n_seeds"] + ensemble_gb(depth["n_seeds"], [2, *widths, 1], t["batch_size"])
+        out.append(Cost(f"regions_depth_cell {name}", "depth.n_neurons", memory, depth["n_seeds"] * steps))
         if min(widths[:-1] + [2]) >= 2:
             regions = montufar_lower_bound(2, widths)
             if regions <= depth["construction_max_regions"]:
