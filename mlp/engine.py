@@ -150,9 +150,9 @@ class _Engine:
         elementwise = self.out.derivative is not None
         if self.loss.df is None:
             np.subtract(self.out.g(z, out=grad) if elementwise else self.out.g(z), y, out=grad)
-        elif elementwise:
+        elif elementwise:  # g'(z) into its own array: a derivative may read f after writing its output
             f = self.out.g(z, out=scratch)
-            np.multiply(self.loss.df(f, y, out=grad), self.out.derivative(z, f, out=scratch), out=grad)
+            np.multiply(self.loss.df(f, y, out=grad), self.out.derivative(z, f), out=grad)
         else:
             f = self.out.g(z)
             np.copyto(grad, self.out.vjp(z, f, self.loss.df(f, y)))

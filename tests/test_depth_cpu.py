@@ -12,17 +12,13 @@ change; log10 of gradient norms may, in the last bit). What must not move:
   another CPU's BLAS under main's engine; the verdicts, decided by intervals, must not.
 """
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from lowered import assert_same_tables, needs_avx512, run_lowered, tables
 
-from experiments.config import ROOT
 from experiments.depth import __main__ as steps
 from experiments.depth import cells, kink_runs, summary, task
 from experiments.depth import verdicts_depth as vd
@@ -31,7 +27,6 @@ from mlp.data import Split
 
 pytestmark = pytest.mark.filterwarnings("error")
 
-NO_AVX512 = "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR X86_V4"
 TASK = {"dataset": "circle", "noise": 0.0, "width": 8, "batch": 25, "epochs": 40, "bar": 0.95, "seeds": 8}
 KINK = {
     "seed": 0,
@@ -142,47 +137,19 @@ def test_trained_verdicts_survive_an_ulp_change_of_the_start(monkeypatch):
     assert trained_verdicts() == original
 
 
-def run_steps(block: dict, out: Path) -> None:
+def run_steps(block: dict, out) -> None:
     """Every step of the family on `block`, in pipeline order, into out/results and out/figures."""
+    out = Path(out)
     for step in steps.STEPS.values():
         for cfg in step.cells(block).values():
             step.run(cfg, out / "results", out / "figures")
 
 
-def tables(results: Path) -> dict[str, pd.DataFrame]:
-    return {p.relative_to(results).as_posix(): pd.read_csv(p) for p in sorted(results.rglob("*.csv"))}
-
-
-def avx512() -> bool:
-    from numpy._core._multiarray_umath import __cpu_features__
-
-    return bool(__cpu_features__.get("AVX512F"))
-
-
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(not avx512(), reason="this CPU has no AVX-512: disabling it changes nothing")
+@needs_avx512
 def test_steps_give_the_same_tables_without_avx512(tmp_path):
     run_steps(SMALL, tmp_path / "normal")
-    code = (
-        "import json, sys; from pathlib import Path; from tests.test_depth_cpu import run_steps; "
-        "run_steps(json.loads(sys.argv[1]), Path(sys.argv[2]))"
-    )
-    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": NO_AVX512, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(SMALL), str(tmp_path / "no_avx512")],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
+    run_lowered("tests.test_depth_cpu.run_steps", SMALL, str(tmp_path / "no_avx512"))
     a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
-    assert a.keys() == b.keys() and len(a) == 18
-    for name in a:
-        x, y = a[name], b[name]
-        assert list(x.columns) == list(y.columns) and x.shape == y.shape, name
-        for col in x.columns:
-            if x[col].dtype.kind == "f":  # real columns: within a stated precision
-                np.testing.assert_allclose(x[col], y[col], rtol=1e-9, err_msg=f"{name}:{col}")
-            elif col != "measured":  # integers, booleans, names, verdicts: identical
-                assert x[col].tolist() == y[col].tolist(), f"{name}:{col}"
+    assert len(a) == 18
+    assert_same_tables(a, b, rtol=1e-9)

@@ -8,6 +8,7 @@ import pytest
 import mlp.ordered
 from mlp.data import Split
 from mlp.engine import BatchedSGD, SlabSGD, engine_for
+from mlp.losses import pairs
 from mlp.network import Net, init, objective
 from mlp.ordered import tree_sum
 from mlp.seeding import rngs
@@ -201,3 +202,21 @@ def test_softmax_without_np_exp_is_within_a_few_ulp_of_scipys():
     eps = np.finfo(float).eps
     assert np.max(np.abs(p - ref)[normal] / ref[normal]) < 64 * eps  # about (3 + |logsumexp z|) ulp
     np.testing.assert_allclose(p.sum(-1), 1.0, rtol=0, atol=64 * eps)
+
+
+@pytest.mark.parametrize("output,loss", pairs())
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid", "relu"])
+def test_gradient_is_objectives_gradient_for_every_output_map_and_loss(hidden, output, loss):
+    """Every (output map, loss) pair the core accepts, read from the registries (the engine's
+    output gradient once read sigma from a buffer it had just overwritten, for sigmoid with the
+    squared loss only)."""
+    C = 1 if loss == "binary_cross_entropy" else 3
+    net = Net((2, 4, C), hidden=hidden, output=output, loss=loss)
+    params = init(net, "glorot", rngs([1, 2], "init"))
+    r = np.random.default_rng(5)
+    X = r.normal(size=(9, 2))
+    Y = np.eye(C)[r.integers(0, C, 9)] if C > 1 else r.integers(0, 2, (9, 1)).astype(float)
+    _, _, expected = objective(net, params, X, Y, l2=0.01)
+    for (gW, gb), (eW, eb) in zip(gradient(net, params, X, Y, l2=0.01), expected):
+        np.testing.assert_allclose(gW, eW, rtol=0, atol=1e-14)
+        np.testing.assert_allclose(gb, eb, rtol=0, atol=1e-14)

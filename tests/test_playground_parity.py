@@ -1,63 +1,20 @@
 """TensorFlow Playground parity: the deterministic scenario of
 shared/reference/playground.md section 5, whose expected numbers come from Playground's
-own nn.ts and dataset.ts. Our port must match them to 1e-12."""
+own nn.ts and dataset.ts (tabulated in experiments/playground/reference.py). The core must
+match them to 1e-12."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.playground.reference import PARITY_LOSSES, PARITY_WEIGHTS
 from mlp.data import Split, playground_points
 from mlp.network import Net
 from mlp.seeding import rng
 from mlp.train import train
 
-W_INIT = [
-    0.118,
-    -0.2639,
-    0.3541,
-    -0.0279,
-    -0.4098,
-    0.2082,
-    -0.1738,
-    0.4443,
-    0.0623,
-    -0.3197,
-    0.2984,
-    -0.0836,
-    -0.4656,
-    0.1525,
-    -0.2295,
-    0.3885,
-    0.0066,
-    -0.3754,
-]
-
-EXPECTED = {  # epoch: (train, test) per case, reference table 5.2
-    ("tanh", 10): {
-        0: (0.483697538395, 0.483885513779),
-        1: (0.480425485068, 0.480587282877),
-        2: (0.479211247247, 0.479335359030),
-        10: (0.476310356105, 0.476131674285),
-        100: (0.476776361520, 0.476179594531),
-        1000: (0.472573888293, 0.472314613598),
-    },
-    ("relu", 10): {
-        0: (0.488048080372, 0.488010890638),
-        1: (0.484216464193, 0.484192034688),
-        2: (0.482097207903, 0.482027909206),
-        10: (0.475495351992, 0.475381665310),
-        100: (0.473425946293, 0.473076105734),
-        1000: (0.432152166110, 0.430489071538),
-    },
-    ("tanh", 30): {
-        0: (0.483697538395, 0.483885513779),
-        1: (0.482120285317, 0.482368374896),
-        2: (0.481066758835, 0.481338176123),
-        10: (0.477941721241, 0.478349069762),
-        100: (0.474470553654, 0.474849532610),
-        1000: (0.471447113073, 0.472139509982),
-    },
-}
+# the scenario's numbers, written once beside the experiment that also uses them (parity row)
+W_INIT, EXPECTED = PARITY_WEIGHTS, PARITY_LOSSES
 
 
 def scenario():

@@ -8,14 +8,12 @@ the same integers with AVX-512 disabled. Trained nets are another matter (traini
 with BLAS and amplifies ulps): their verdict, not their single counts, must not move.
 """
 
-import json
-import os
-import subprocess
-import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from lowered import assert_same_tables, needs_avx512, run_lowered, tables
 
 import mlp.polygons
 import mlp.regions
@@ -30,7 +28,6 @@ from mlp.regions import count_regions, count_segment
 
 DEFAULT = load_config(ROOT / "config.yaml")["regions"]
 QUICK = load_config(ROOT / "config.yaml", load_config(ROOT / "config.quick.yaml"))["regions"]
-NO_AVX512 = "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SPR X86_V4"
 ORDER = ["construction", "validation", "depth_cell", "depth", "maps", "claims"]
 
 
@@ -116,51 +113,20 @@ def test_folding_constructions_survive_ulp_perturbations(D, K, L, formula):
 
 
 def run_steps(block: dict, out) -> None:
+    out = Path(out)
     for name in ORDER:
         for cfg in STEPS[name].cells(block).values():
             STEPS[name].run(cfg, out / "results", out / "figures")
 
 
-def tables(folder) -> dict[str, pd.DataFrame]:
-    return {p.relative_to(folder).as_posix(): pd.read_csv(p) for p in sorted(folder.rglob("*.csv"))}
-
-
-def avx512() -> bool:
-    """Whether NumPy dispatches AVX-512 kernels on this CPU (its runtime feature table)."""
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__
-    except ImportError:  # NumPy < 2
-        from numpy.core._multiarray_umath import __cpu_features__
-    return bool(__cpu_features__.get("AVX512F"))
-
-
 @pytest.mark.timeout(300)
-@pytest.mark.skipif(not avx512(), reason="this CPU has no AVX-512: disabling it changes nothing")
+@needs_avx512
 def test_quick_steps_give_the_same_tables_without_avx512(tmp_path):
     run_steps(QUICK, tmp_path / "normal")
-    code = (
-        "import json, sys; from pathlib import Path; from tests.test_regions_cpu import run_steps; "
-        "run_steps(json.loads(sys.argv[1]), Path(sys.argv[2]))"
-    )
-    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": NO_AVX512, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(QUICK), str(tmp_path / "no_avx512")],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
+    run_lowered("tests.test_regions_cpu.run_steps", QUICK, str(tmp_path / "no_avx512"))
     a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
-    assert a.keys() == b.keys() and len(a) >= 9
-    for name in a:
-        x, y = a[name], b[name]
-        assert list(x.columns) == list(y.columns) and x.shape == y.shape, name
-        for col in x.columns:
-            if x[col].dtype.kind == "f":  # real columns: within a stated precision
-                np.testing.assert_allclose(x[col], y[col], rtol=1e-9, err_msg=f"{name}:{col}")
-            elif col != "measured":  # integers, booleans, names, verdicts: identical
-                assert x[col].tolist() == y[col].tolist(), f"{name}:{col}"
+    assert len(a) >= 9
+    assert_same_tables(a, b, rtol=1e-9)
 
 
 @pytest.mark.timeout(300)
