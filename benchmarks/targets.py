@@ -32,9 +32,9 @@ class Target:
         return f"| {self.label} | {v} | {verdict} | {self.depends} |"
 
 
-def targets(info, runs, extra) -> list[Target]:
-    shapes, ens, probes, T = runs["shapes"], runs["ensemble"], runs["probes"], []
-    simd = simd_level(info)
+def _ensemble_targets(ens, simd) -> list[Target]:
+    """XOR per model-step time, and the core against every torch formulation at every M."""
+    T = []
     for dn in ("float64", "float32"):
         per = ens[XOR.name][dn]["10000"]["core"]["median"] * 1e9
         T.append(
@@ -59,6 +59,12 @@ def targets(info, runs, extra) -> list[Target]:
                     "the ratio of elementwise to GEMM throughput",
                 )
             )
+    return T
+
+
+def _shape_targets(shapes, simd) -> list[Target]:
+    """Single nets: lecture sizes, 1-256-1 and the wide 1-4096-1 against torch, 784-256-256-10 against GEMM."""
+    T = []
     for shape in LECTURE_SIZE:
         for dn in ("float64", "float32"):
             r = round_ratio(shapes, 1, ("core", shape, f"core {dn}"), ("torch", shape, f"torch {dn}"))
@@ -92,10 +98,17 @@ def targets(info, runs, extra) -> list[Target]:
                 "the BLAS kernel for the CPU",
             )
         )
+    return T
+
+
+def _probe_targets(probes, extra) -> list[Target]:
+    """Exact regions per second, a step's allocations, and the pipelines' wall time."""
     g = probes["regions"]["regions_per_s"]
-    T.append(Target("exact 2-D regions per second >= 1e4", g, g >= 1e4, "little"))
     mem = max(m["step"] / m["act"] for m in probes["memory"].values())
-    T.append(Target("memory: bytes a step allocates / its activations, worst shape <= 2", mem, mem <= 2, "none"))
+    T = [
+        Target("exact 2-D regions per second >= 1e4", g, g >= 1e4, "little"),
+        Target("memory: bytes a step allocates / its activations, worst shape <= 2", mem, mem <= 2, "none"),
+    ]
     for p in extra.get("pipeline") or []:
         lim = 300 if p["config"] == "config.yaml" else 60
         T.append(
@@ -108,6 +121,15 @@ def targets(info, runs, extra) -> list[Target]:
             )
         )
     return T
+
+
+def targets(info, runs, extra) -> list[Target]:
+    simd = simd_level(info)
+    return [
+        *_ensemble_targets(runs["ensemble"], simd),
+        *_shape_targets(runs["shapes"], simd),
+        *_probe_targets(runs["probes"], extra),
+    ]
 
 
 def shortfalls(info, runs, missed: list[Target]) -> list[str]:

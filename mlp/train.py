@@ -107,27 +107,18 @@ def train(
     Divergence (a member's loss non-finite or grown DIVERGENCE_FACTOR-fold): see the module.
     """
     M = params[0][0].shape[0]
-    N = data.X_train.shape[-2]
-    _check_arguments(params, M, N, lr, batch_size, epochs, shuffle_rngs)
+    _check_arguments(params, M, data.X_train.shape[-2], lr, batch_size, epochs, shuffle_rngs)
     classify = LOSSES[net.loss].classification if classify is None else classify
-    dtype = params[0][0].dtype
-    X, Y = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_train, data.Y_train))
-    X_test, Y_test = (A.astype(dtype, copy=False) for A in (data.X_test, data.Y_test))
     record = set(range(epochs + 1)) if eval_epochs is None else {e for e in eval_epochs if 0 <= e <= epochs}
-    if epochs:  # the shape checks objective makes on every batch, made once
-        check_input(params, X)
-        if Y.shape[-1] != params[-1][0].shape[-2] or Y.shape[-2] != N:
-            raise ValueError(f"targets must have shape (..., {N}, {params[-1][0].shape[-2]}), got {Y.shape}")
     engine = engine_for(net, params, lr, l2)
-    X_steps, Y_steps = engine.inputs(X), engine.targets(Y)
+    (X, Y), test = _engine_data(engine, params, data, check=epochs > 0)
     divergence = _Divergence(engine)
     logged = []  # (epoch, {column: (M,) values})
-    X_test, Y_test = engine.inputs(_per_member(X_test, M)), engine.targets(_per_member(Y_test, M))
 
     def log(epoch):
         with np.errstate(over="ignore", invalid="ignore"):
-            tr, tr_acc = _evaluate(net, engine, X_steps, Y_steps, classify)
-            te, te_acc = _evaluate(net, engine, X_test, Y_test, classify)
+            tr, tr_acc = _evaluate(net, engine, X, Y, classify)
+            te, te_acc = _evaluate(net, engine, *test, classify)
         cols = {"train_loss": tr, "test_loss": te} | ({"train_acc": tr_acc, "test_acc": te_acc} if classify else {})
         logged.append((epoch, {k: np.where(divergence.alive, v, np.nan) for k, v in cols.items()}))  # diverged: NaN
 
@@ -135,7 +126,7 @@ def train(
         log(0)
     steps, last_call = 0, time.monotonic()
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch, Xb, Yb, epoch_done in _batches(engine, X_steps, Y_steps, batch_size, epochs, shuffle_rngs):
+        for epoch, Xb, Yb, epoch_done in _batches(engine, X, Y, batch_size, epochs, shuffle_rngs):
             steps += 1
             last = epoch == epochs and epoch_done
             losses = engine.step(Xb, Yb, with_loss=steps == 1 or steps % CHECK_STEPS == 0 or last)
@@ -146,6 +137,25 @@ def train(
             if epoch_done and progress is not None and (last or time.monotonic() - last_call >= PROGRESS_SECONDS):
                 progress(epoch, epochs)
                 last_call = time.monotonic()
+    return _result(engine, divergence, logged, M)
+
+
+def _engine_data(engine, params, data: Split, check: bool):
+    """(train inputs, targets), (test inputs, targets) in the engine's layout and the params'
+    dtype, per member; with `check`, the shape checks objective makes on every batch, made once."""
+    M, dtype = params[0][0].shape[0], params[0][0].dtype
+    X, Y = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_train, data.Y_train))
+    if check:
+        check_input(params, X)
+        N, C = X.shape[-2], params[-1][0].shape[-2]
+        if Y.shape[-1] != C or Y.shape[-2] != N:
+            raise ValueError(f"targets must have shape (..., {N}, {C}), got {Y.shape}")
+    X_test, Y_test = (_per_member(A.astype(dtype, copy=False), M) for A in (data.X_test, data.Y_test))
+    return (engine.inputs(X), engine.targets(Y)), (engine.inputs(X_test), engine.targets(Y_test))
+
+
+def _result(engine, divergence, logged, M: int) -> Result:
+    """The trained parameters (NaN for diverged members) and the recorded history as columns."""
     alive = divergence.alive
     final = [
         (np.where(alive[:, None, None], W, np.nan), np.where(alive[:, None], b, np.nan)) for W, b in engine.params()
