@@ -25,7 +25,8 @@ def run_lowered(function: str, *args) -> None:
     subprocess whose NumPy dispatches no AVX-512 kernels."""
     module, name = function.rsplit(".", 1)
     code = f"import json, sys; from {module} import {name}; {name}(*json.loads(sys.argv[1]))"
-    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": NO_AVX512, "PYTHONPATH": str(ROOT)}
+    path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])  # tests import their helpers as pytest does
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": NO_AVX512, "PYTHONPATH": path}
     r = subprocess.run(
         [sys.executable, "-c", code, json.dumps(args)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
     )

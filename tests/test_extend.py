@@ -29,7 +29,7 @@ ACTIVATIONS["softplus"] = elementwise(_softplus, _softplus_derivative)
 OVERRIDE = """# train the new activation in the logic family's XOR sweep
 logic:
   xor_mlp:
-    activations: [tanh, softplus]
+    activations: [tanh, relu, softplus]
 """
 
 
@@ -67,7 +67,7 @@ def test_a_new_activation_is_trained_plotted_and_checked(extended):
     soft = grads[grads["hidden"] == "softplus"]
     assert len(soft) > 0 and soft["passes"].all()
     xor = pd.read_csv(wd / "results/logic/xor_success.csv")
-    assert set(xor["activation"]) == {"tanh", "softplus"}
+    assert set(xor["activation"]) == {"tanh", "relu", "softplus"}
     assert xor.loc[xor["activation"] == "softplus", "seeds"].min() > 0
     assert (wd / "figures/activations/activations.png").stat().st_size > 10_000
 

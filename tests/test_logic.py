@@ -11,13 +11,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from defects import gradient_ascent
 
 from experiments.io import TableError
 from experiments.logic import __main__ as steps
 from experiments.logic import exact, locality, plan, trained, verdicts
 from mlp.activations import ACTIVATIONS
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
-from mlp.losses import LOSSES, Loss
 from mlp.threshold import monomial_features, separate
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -205,17 +205,6 @@ def test_sabotage_tree_with_a_unit_missing(monkeypatch):
 # --- trained: C02 logistic regression -------------------------------------------------------
 
 
-def flipped_gradient(monkeypatch):
-    """A defective training step: gradient ascent on the binary cross-entropy (sign flipped)."""
-    bce = LOSSES["binary_cross_entropy"]
-
-    def ascent(z, f, Y, out):
-        value, grad = bce.value_and_grad(z, f, Y, out)
-        return value, -grad
-
-    monkeypatch.setitem(LOSSES, "binary_cross_entropy", Loss(ascent, bce.output, bce.classification))
-
-
 def neuron_verdict(cfg=NEURON) -> str:
     summary = trained.neuron_summary(trained.neuron_runs(range(cfg["seeds"]), cfg), exact.certificates_2(), TOL)
     return verdicts.claims_neuron(summary)["verdict"].item()
@@ -232,7 +221,7 @@ def test_neuron_runs_and_summary():
 
 def test_sabotage_gradient_sign_flipped_flips_logistic_regression(monkeypatch):
     assert neuron_verdict() == "reproduced"
-    flipped_gradient(monkeypatch)
+    gradient_ascent(monkeypatch, "binary_cross_entropy")
     assert lost(neuron_verdict())
 
 
@@ -265,7 +254,7 @@ def test_xor_rows_reproduce_with_their_kinds():
 
 def test_sabotage_gradient_sign_flipped_flips_the_xor_success(monkeypatch):
     assert verdict_of(xor_rows(), "C03", "evidence") == "reproduced"
-    flipped_gradient(monkeypatch)
+    gradient_ascent(monkeypatch, "binary_cross_entropy")
     assert verdict_of(xor_rows(), "C03", "evidence") == "not reproduced"
 
 

@@ -90,6 +90,18 @@ def test_ece_against_labels_and_against_the_truth():
     assert np.isnan(ece(binned(P, T, None, 10), "frequency")).all()  # no labels: not applicable
 
 
+def test_a_diverged_member_falls_in_no_bin():
+    """NaN probabilities (a diverged member) are in no bin and give a NaN ECE; the other member's
+    bins are unchanged."""
+    P = np.stack([np.tile([0.8, 0.2], (10, 1)), np.full((10, 2), np.nan)])
+    labels = np.tile([0, 1], (2, 5))
+    bins = binned(P, P, labels, 10)
+    assert bins["count"][0, 8] == 10 and bins["count"][1].sum() == 0
+    with np.errstate(invalid="ignore"):
+        e = ece(bins, "frequency")
+    assert e[0] == pytest.approx(0.3) and np.isnan(e[1])
+
+
 def test_support_counts_f1_and_threshold_choice():
     true = np.array([[[1, 0, 0], [1, 1, 0]]])
     P = np.array([[[0.7, 0.2, 0.1], [0.45, 0.35, 0.2]]])

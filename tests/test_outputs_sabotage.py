@@ -6,13 +6,13 @@ from functools import cache
 
 import numpy as np
 import pytest
+from defects import gradient_ascent
 
 from experiments.outputs import trained
 from experiments.outputs.summary import summarise
 from experiments.outputs.trained import members_table, train_models
 from experiments.outputs.verdicts import claim_rows
 from mlp.activations import ACTIVATIONS
-from mlp.losses import LOSSES, Loss
 
 DATA = {
     "binary": {"labels": "classes", "classes": 2, "blobs_per_class": 2, "radius": 2.0, "sigma": 0.9},
@@ -94,14 +94,7 @@ def test_sabotage_labels_shuffled_against_the_true_posterior(monkeypatch):
 
 
 def test_sabotage_cross_entropy_with_the_wrong_sign_of_the_gradient(monkeypatch):
-    for name in ("cross_entropy", "binary_cross_entropy"):
-        loss = LOSSES[name]
-
-        def ascent(z, f, Y, out, loss=loss):
-            value, grad = loss.value_and_grad(z, f, Y, out)
-            return value, -grad
-
-        monkeypatch.setitem(LOSSES, name, Loss(ascent, loss.output, loss.classification))
+    gradient_ascent(monkeypatch, "cross_entropy", "binary_cross_entropy")
     assert flipped(rows(), "own_metric")
 
 

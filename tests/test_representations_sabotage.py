@@ -7,12 +7,12 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from defects import gradient_ascent
 
 from experiments.representations import features, neuron, projection, summaries
 from experiments.representations.verdicts_features import claims_features
 from experiments.representations.verdicts_projection import claims_projection
 from mlp.data import FEATURES, Split
-from mlp.losses import LOSSES, Loss
 from mlp.network import Net
 from mlp.seeding import rng
 from mlp.train import train
@@ -149,13 +149,7 @@ def test_sabotage_labels_shuffled_before_the_features(monkeypatch):
 
 def test_sabotage_training_step_with_the_wrong_sign(monkeypatch):
     """The squared loss's gradient is negated: every step climbs the loss."""
-    squared = LOSSES["squared"]
-
-    def ascent(z, f, Y, out):
-        value, grad = squared.value_and_grad(z, f, Y, out)
-        return value, -grad
-
-    monkeypatch.setitem(LOSSES, "squared", Loss(ascent, squared.output, squared.classification))
+    gradient_ascent(monkeypatch, "squared")
     verdicts = feature_verdicts(PLAYGROUND)
     assert verdicts[TRANSFORMED] == "not reproduced" and verdicts[HIDDEN] == "not reproduced"
 

@@ -216,9 +216,11 @@ def dry_run(wd: Path, *args: str) -> str:
     return ok(smk(wd, "-n", "--profile", str(PROFILE), *args)).stdout
 
 
-def array_rules() -> list[str]:
+def is_array_rule(rule: str) -> bool:
+    """Whether the profile's `slurm-array-jobs` (`all` or "rule1,rule2") selects `rule`."""
     prof = yaml.safe_load((PROFILE / "config.yaml").read_text())
-    return sorted({r.strip() for r in prof["slurm-array-jobs"].split(",") if r.strip()})
+    selected = {r.strip() for r in prof["slurm-array-jobs"].split(",")}
+    return "all" in selected or rule in selected
 
 
 def total_jobs(log: str) -> int:
@@ -356,7 +358,7 @@ def test_quick_config_on_slurm_is_byte_identical_to_local(slurm_quick, quick_tre
 def test_sacct_reports_the_resources_each_rule_requests(slurm_quick, tmp_path):
     """Every job the dry run plans for SLURM ran there exactly once, with the memory, time limit,
     CPUs and partition its rule requests (as sacct reports them), under the user's default
-    account; the sweep rules of `slurm-array-jobs` went out as job arrays; localrules never
+    account; the rules `slurm-array-jobs` selects went out as job arrays (one per rule with several jobs); localrules never
     reached the scheduler."""
     _, log, lines, _ = slurm_quick
     local_rules = set(re.findall(r"^localrule (\w+):", log, flags=re.M))
@@ -394,9 +396,9 @@ def test_sacct_reports_the_resources_each_rule_requests(slurm_quick, tmp_path):
     assert bad == [], "\n".join(bad)
 
     for rule, jobs in planned.items():
-        if rule in array_rules() and len(jobs) > 1:
+        if is_array_rule(rule) and len(jobs) > 1:
             assert len(arrays[rule]) == 1, f"{rule}: {len(jobs)} jobs, expected one job array, got {arrays[rule]}"
-        elif rule not in array_rules():
+        elif not is_array_rule(rule):
             assert not arrays[rule], f"{rule} is not in slurm-array-jobs but was submitted as an array"
 
     user = slurm("id", "-un").strip()
@@ -409,15 +411,16 @@ def test_sacct_reports_the_resources_each_rule_requests(slurm_quick, tmp_path):
 
 @pytest.mark.timeout(1200)
 def test_killed_slurm_run_resumes_to_the_same_bytes(quick_tree, tmp_path, prefix):
-    """The sweep cells (the profile's job-array rules: `--until` them, to keep this test short;
-    the whole configuration runs in the tests above). SIGKILL Snakemake's process group when
+    """The sweep cells (the rules with more than one job, which go out as job arrays: `--until`
+    them, to keep this test short; the whole configuration runs in the tests above). SIGKILL Snakemake's process group when
     some SLURM jobs have finished and others are in flight, scancel its jobs (after which
     nothing runs in the working dir any more). The same command then refuses (the directory is
     locked); `snakemake --unlock` and the same command again finish the run, rerunning only what
     was missing or incomplete, to outputs identical to the local run's."""
     wd = tmp_path / "wd"
     wd.mkdir()
-    until = ["--until", *array_rules()]
+    sweeps = [rule for rule, jobs in planned_resources(dry_run(tmp_path / "plan")).items() if len(jobs) > 1]
+    until = ["--until", *sweeps]
     everything = total_jobs(dry_run(tmp_path / "dry", *until))
     log1 = tmp_path / "run-1.log"
     proc = start(profile_cmd(wd, prefix, *until), log1)

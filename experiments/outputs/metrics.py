@@ -49,17 +49,18 @@ def binned(P: np.ndarray, T: np.ndarray, labels: np.ndarray | None, bins: int) -
     """Top-label reliability per member and bin (M, bins): the count, the mean confidence
     max_c P_c, the mean true probability T of the predicted class, and (given the labels of
     single-label data, else NaN) how often the predicted class is the label. Equal-width bins
-    on [0, 1]."""
+    on [0, 1]; a diverged member's points (NaN probabilities) fall in no bin."""
     M, n, _ = P.shape
     pred = P.argmax(-1)  # (M, n)
     conf = np.take_along_axis(P, pred[..., None], -1)[..., 0]
     true = np.take_along_axis(T, pred[..., None], -1)[..., 0]
     hit = np.full(conf.shape, np.nan) if labels is None else (pred == labels).astype(float)
-    b = np.minimum((conf * bins).astype(int), bins - 1)
+    scored = ~np.isnan(conf)
+    b = np.minimum((np.where(scored, conf, 0.0) * bins).astype(int), bins - 1)
     idx = (np.arange(M)[:, None] * bins + b).ravel()  # one bincount for all members
 
     def per_bin(w):
-        return np.bincount(idx, weights=w.ravel(), minlength=M * bins).reshape(M, bins)
+        return np.bincount(idx, weights=np.where(scored, w, 0.0).ravel(), minlength=M * bins).reshape(M, bins)
 
     count = per_bin(np.ones_like(conf))
     with np.errstate(invalid="ignore"):  # empty bins: NaN means
