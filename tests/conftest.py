@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from mlp.activations import ACTIVATIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = ROOT / "config.quick.yaml"
 SMK = [sys.executable, "-m", "snakemake"]
@@ -68,3 +70,28 @@ def quick_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def quick_tree(quick_run) -> dict[str, bytes]:
     return tree(quick_run)
+
+
+def processes_in(wd: Path) -> list[int]:
+    """Pids of processes whose working directory is inside `wd` (Snakemake and its jobs; a
+    SLURM job runs in its -D <workdir>)."""
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cwd = os.readlink(d / "cwd")
+            except OSError:
+                continue
+            if cwd == str(wd) or cwd.startswith(f"{wd}/"):
+                pids.append(int(d.name))
+    return pids
+
+
+@pytest.fixture
+def restore_activations():
+    """Activations registered inside a test (e.g. relu variants) are gone after it: other tests
+    iterate over the registry."""
+    before = dict(ACTIVATIONS)
+    yield
+    ACTIVATIONS.clear()
+    ACTIVATIONS.update(before)

@@ -2,6 +2,7 @@
 another CPU: AVX-512 changes np.exp's bits) and compare the tables with a normal run. BLAS
 settings are never touched (some machines pin OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE)."""
 
+import importlib
 import json
 import os
 import subprocess
@@ -31,6 +32,25 @@ def run_lowered(function: str, *args) -> None:
         [sys.executable, "-c", code, json.dumps(args)], env=env, cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert r.returncode == 0, r.stderr[-3000:]
+
+
+def run_steps(family: str, block: dict, out: str) -> None:
+    """Every step of experiments.<family> on `block`, every cell, in pipeline order (the order
+    of STEPS), into out/results and out/figures."""
+    steps = importlib.import_module(f"experiments.{family}.__main__").STEPS
+    for step in steps.values():
+        for cfg in step.cells(block).values():
+            step.run(cfg, Path(out) / "results", Path(out) / "figures")
+
+
+def same_tables_without_avx512(family: str, block: dict, tmp_path: Path, rtol: float = 1e-9) -> dict:
+    """The family's steps run normally and with AVX-512 off give the same tables (see
+    assert_same_tables); returns them."""
+    run_steps(family, block, str(tmp_path / "normal"))
+    run_lowered("lowered.run_steps", family, block, str(tmp_path / "no_avx512"))
+    a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
+    assert_same_tables(a, b, rtol=rtol)
+    return a
 
 
 def tables(folder: Path) -> dict[str, pd.DataFrame]:

@@ -27,7 +27,7 @@ C10 = {  # a small C10 run: two targets, two activations, constructions up to 40
     "unit_budget": 8,
     "lbfgs_maxiter": 20,
     "w_scale": 1.0,
-    "sgd": {"widths": [1], "train_points": 50, "lr": 1.0, "batch_size": 10, "epochs": 10},
+    "sgd": {"widths": [1], "train_points": 50, "batch_size": 10, "schedule": [{"lr": 1.0, "epochs": 10}]},
     "construction_widths": [2**j for j in range(13)],
     "points_per_unit": 8,
     "fit_last": 5,

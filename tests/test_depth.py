@@ -14,7 +14,7 @@ from mlp.network import Net, init, objective
 from mlp.seeding import rngs
 from mlp.train import train
 
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("restore_activations")]
 
 DEFAULT = load_config(ROOT / "config.yaml")["depth"]
 SMALL = {
@@ -36,15 +36,6 @@ SMALL = {
         "figure_depth": 4,
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def registry():
-    """The relu variants exist only inside a test: other tests iterate over the registry."""
-    before = dict(ACTIVATIONS)
-    yield
-    ACTIVATIONS.clear()
-    ACTIVATIONS.update(before)
 
 
 # ---------------------------------------------------------------- C22: the kink

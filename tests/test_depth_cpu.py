@@ -12,20 +12,16 @@ change; log10 of gradient norms may, in the last bit). What must not move:
   another CPU's BLAS under main's engine; the verdicts, decided by intervals, must not.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from lowered import assert_same_tables, needs_avx512, run_lowered, tables
+from lowered import needs_avx512, same_tables_without_avx512
 
-from experiments.depth import __main__ as steps
 from experiments.depth import cells, kink_runs, summary, task
 from experiments.depth import verdicts_depth as vd
-from mlp.activations import ACTIVATIONS
 from mlp.data import Split
 
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = [pytest.mark.filterwarnings("error"), pytest.mark.usefixtures("restore_activations")]
 
 TASK = {"dataset": "circle", "noise": 0.0, "width": 8, "batch": 25, "epochs": 40, "bar": 0.95, "seeds": 8}
 KINK = {
@@ -51,15 +47,6 @@ SMALL = {
         "figure_depth": 8,
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def registry():
-    """The relu variants exist only inside a test: other tests iterate over the registry."""
-    before = dict(ACTIVATIONS)
-    yield
-    ACTIVATIONS.clear()
-    ACTIVATIONS.update(before)
 
 
 def moved(a: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray:
@@ -137,19 +124,8 @@ def test_trained_verdicts_survive_an_ulp_change_of_the_start(monkeypatch):
     assert trained_verdicts() == original
 
 
-def run_steps(block: dict, out) -> None:
-    """Every step of the family on `block`, in pipeline order, into out/results and out/figures."""
-    out = Path(out)
-    for step in steps.STEPS.values():
-        for cfg in step.cells(block).values():
-            step.run(cfg, out / "results", out / "figures")
-
-
 @pytest.mark.timeout(300)
 @needs_avx512
 def test_steps_give_the_same_tables_without_avx512(tmp_path):
-    run_steps(SMALL, tmp_path / "normal")
-    run_lowered("tests.test_depth_cpu.run_steps", SMALL, str(tmp_path / "no_avx512"))
-    a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
-    assert len(a) == 18
-    assert_same_tables(a, b, rtol=1e-9)
+    tables = same_tables_without_avx512("depth", SMALL, tmp_path, rtol=1e-9)
+    assert len(tables) == 18

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ENV, ROOT, differences, ok, smk, smk_cmd, tree
+from conftest import ENV, ROOT, differences, ok, processes_in, smk, smk_cmd, tree
 
 from experiments.claims import VERDICTS, statements
 
@@ -107,20 +107,6 @@ def test_cluster_submits_every_job_separately(quick_tree, tmp_path):
     assert submitted == remote
     assert not local_rules & {s["rule"] for s in subs}
     assert differences(quick_tree, tree(wd)) == []
-
-
-def processes_in(wd: Path) -> list[int]:
-    """Pids of processes whose working directory is inside `wd` (Snakemake and its jobs)."""
-    pids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                cwd = os.readlink(d / "cwd")
-            except OSError:
-                continue
-            if cwd == str(wd) or cwd.startswith(f"{wd}/"):
-                pids.append(int(d.name))
-    return pids
 
 
 def start(wd: Path, log: Path) -> subprocess.Popen:

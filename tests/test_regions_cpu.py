@@ -8,18 +8,15 @@ the same integers with AVX-512 disabled. Trained nets are another matter (traini
 with BLAS and amplifies ulps): their verdict, not their single counts, must not move.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from lowered import assert_same_tables, needs_avx512, run_lowered, tables
+from lowered import needs_avx512, same_tables_without_avx512
 
 import mlp.polygons
 import mlp.regions
 from experiments.config import ROOT, load_config
 from experiments.regions import depth
-from experiments.regions.__main__ import STEPS
 from experiments.regions.depth import cell_nets, count_cell, depth_summary, random_params
 from experiments.regions.plan import depth_cells, widths_for
 from experiments.regions.verdicts import depth_row
@@ -28,7 +25,6 @@ from mlp.regions import count_regions, count_segment
 
 DEFAULT = load_config(ROOT / "config.yaml")["regions"]
 QUICK = load_config(ROOT / "config.yaml", load_config(ROOT / "config.quick.yaml"))["regions"]
-ORDER = ["construction", "validation", "depth_cell", "depth", "maps", "claims"]
 
 
 def default_random_nets(seeds=None):
@@ -112,21 +108,11 @@ def test_folding_constructions_survive_ulp_perturbations(D, K, L, formula):
         assert r.n_activation == r.n_linear == formula and r.decisions.noise_band == 0
 
 
-def run_steps(block: dict, out) -> None:
-    out = Path(out)
-    for name in ORDER:
-        for cfg in STEPS[name].cells(block).values():
-            STEPS[name].run(cfg, out / "results", out / "figures")
-
-
 @pytest.mark.timeout(300)
 @needs_avx512
 def test_quick_steps_give_the_same_tables_without_avx512(tmp_path):
-    run_steps(QUICK, tmp_path / "normal")
-    run_lowered("tests.test_regions_cpu.run_steps", QUICK, str(tmp_path / "no_avx512"))
-    a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
-    assert len(a) >= 9
-    assert_same_tables(a, b, rtol=1e-9)
+    tables = same_tables_without_avx512("regions", QUICK, tmp_path, rtol=1e-9)
+    assert len(tables) >= 9
 
 
 @pytest.mark.timeout(300)

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENV, ROOT, SMK, differences, ok, smk, smk_cmd, tree
+from conftest import ENV, ROOT, SMK, differences, ok, processes_in, smk, smk_cmd, tree
 
 pytestmark = [pytest.mark.slurm, pytest.mark.pipeline]
 
@@ -242,20 +242,6 @@ def planned_resources(dry: str) -> dict[str, list[tuple]]:
             (int(res["mem_mb"]), int(res["runtime"]), int(res["cpus_per_task"]), res["slurm_partition"])
         )
     return planned
-
-
-def processes_in(wd: Path) -> list[int]:
-    """Pids of processes working inside `wd` (a SLURM job runs there: -D <workdir>)."""
-    pids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                cwd = os.readlink(d / "cwd")
-            except OSError:
-                continue
-            if cwd == str(wd) or cwd.startswith(f"{wd}/"):
-                pids.append(int(d.name))
-    return pids
 
 
 # ---------------------------------------------------------------- retries

@@ -8,22 +8,18 @@ the decisions of the default configuration clear eps by a margin far above round
 quick steps give the same integers and verdicts with AVX-512 disabled.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-from lowered import assert_same_tables, needs_avx512, run_lowered, tables
+from lowered import needs_avx512, same_tables_without_avx512
 
 from experiments.config import ROOT, load_config
 from experiments.universality import dimension, widths
-from experiments.universality.__main__ import STEPS
 from experiments.universality.dimension import cell_curves, needed
 from experiments.universality.verdicts import width_rows
 
 DEFAULT = load_config(ROOT / "config.yaml")["universality"]
 QUICK = load_config(ROOT / "config.yaml", load_config(ROOT / "config.quick.yaml"))["universality"]
-ORDER = ["widths", "dimension_cell", "dimension", "claims"]
 CHEAP_DIMS = [1, 2, 3]  # the default cells that take a second or two (D = 4 takes about ten)
 
 
@@ -86,18 +82,8 @@ def test_width_verdicts_survive_ulp_perturbations(monkeypatch):
     assert verdicts() == original
 
 
-def run_steps(block: dict, out) -> None:
-    out = Path(out)
-    for name in ORDER:
-        for cfg in STEPS[name].cells(block).values():
-            STEPS[name].run(cfg, out / "results", out / "figures")
-
-
 @pytest.mark.timeout(300)
 @needs_avx512
 def test_quick_steps_give_the_same_tables_without_avx512(tmp_path):
-    run_steps(QUICK, tmp_path / "normal")
-    run_lowered("tests.test_universality_cpu.run_steps", QUICK, str(tmp_path / "no_avx512"))
-    a, b = tables(tmp_path / "normal" / "results"), tables(tmp_path / "no_avx512" / "results")
-    assert len(a) >= 7
-    assert_same_tables(a, b, rtol=1e-6)
+    tables = same_tables_without_avx512("universality", QUICK, tmp_path, rtol=1e-6)
+    assert len(tables) >= 7

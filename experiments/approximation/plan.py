@@ -141,7 +141,7 @@ def cost(block: dict) -> list[Cost]:
     out = []
     for name, cfg in width_cells(block).items():
         s, T = cfg["sgd"], len(cfg["targets"])
-        sgd_steps = s["epochs"] * -(-s["train_points"] // s["batch_size"])
+        sgd_steps = sum(seg["epochs"] for seg in s["schedule"]) * -(-s["train_points"] // s["batch_size"])
         members = {K: T * restarts_for(K, cfg) for K in cfg["widths"]}
         steps = sum(m * (3 * cfg["lbfgs_maxiter"] + sgd_steps * (K in s["widths"])) for K, m in members.items())
         mem = max(m * K * max(cfg["train_points"], cfg["eval_points"]) for K, m in members.items()) * 8 * 12 / 1e9

@@ -6,8 +6,9 @@ nets with `spread_features`, each trained on every target, all in one ensemble:
 * "lbfgs": least-squares readout, then full-batch L-BFGS on p["train_points"] grid points for
   p["lbfgs_maxiter"] iterations (a strong optimiser: how good a net of width K can be found);
 * "sgd": zero readout, then plain mini-batch SGD (mlp.train.train, reshuffled every epoch) on
-  p["sgd"]["train_points"] grid points for a fixed budget of epochs at the rate `sgd_rate`, at
-  the widths p["sgd"]["widths"].
+  p["sgd"]["train_points"] grid points for a fixed budget of epochs, the rate stepped down at
+  the end (p["sgd"]["schedule"], in units of `sgd_rate`'s bound) so that SGD's noise settles,
+  at the widths p["sgd"]["widths"].
 Every member reports its stationarity (`stats.last_change` of its training loss over the last
 10% of the budget) and its sup and RMS error on a dense grid of p["eval_points"] points.
 """
@@ -40,24 +41,26 @@ def errors(f: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_sgd(net: Net, W1: np.ndarray, b1: np.ndarray, targets: list[str], s: dict, shuffle):
     """Plain SGD from the first layers (W1, b1) (M = len(targets) x R members, member t R + r
-    learns targets[t]) and a zero readout. Returns (params, final training loss (M,),
-    last_change (M,))."""
+    learns targets[t]) and a zero readout, on the piecewise-constant rate s["schedule"] (each
+    segment's lr in units of `sgd_rate`'s bound; the shuffling streams run on across segments).
+    Returns (params, final training loss (M,), last_change (M,))."""
     M, K = W1.shape[0], W1.shape[1]
     X = grid(s["train_points"])
     Y = member_targets(targets, X, M)
-    every = max(1, s["epochs"] // RECORDS)
-    res = train(
-        net,
-        [(W1, b1), (np.zeros((M, 1, K)), np.zeros((M, 1)))],
-        Split(X, Y, X[:1], Y[:1, :1]),
-        lr=sgd_rate(net, W1, b1, X, s["lr"]),
-        batch_size=s["batch_size"],
-        epochs=s["epochs"],
-        shuffle_rngs=shuffle,
-        eval_epochs=range(0, s["epochs"] + 1, every),
-    )
-    curves = pd.DataFrame(res.history).pivot(index="epoch", columns="member", values="train_loss").to_numpy()
-    return res.params, curves[-1], np.array([last_change(c) for c in curves.T])
+    unit = sgd_rate(net, W1, b1, X, 1.0)
+    every = max(1, sum(seg["epochs"] for seg in s["schedule"]) // RECORDS)
+    params, start, curves = [(W1, b1), (np.zeros((M, 1, K)), np.zeros((M, 1)))], 0, []
+    for seg in s["schedule"]:
+        first = -start % every or (every if curves else 0)  # global epochs k * every, each once
+        res = train(
+            net, params, Split(X, Y, X[:1], Y[:1, :1]), lr=seg["lr"] * unit, batch_size=s["batch_size"],
+            epochs=seg["epochs"], shuffle_rngs=shuffle, eval_epochs=range(first, seg["epochs"] + 1, every),
+        )  # fmt: skip
+        if res.history["epoch"].size:
+            curves.append(pd.DataFrame(res.history).pivot(index="epoch", columns="member", values="train_loss"))
+        params, start = res.params, start + seg["epochs"]
+    curve = pd.concat(curves).to_numpy()
+    return params, curve[-1], np.array([last_change(c) for c in curve.T])
 
 
 def member_targets(targets: list[str], X: np.ndarray, M: int) -> np.ndarray:

@@ -102,7 +102,10 @@ def ratio_at(errs: pd.DataFrame, best: pd.DataFrame, method: str) -> pd.DataFram
 
 def optimisation_row(errs: pd.DataFrame, best: pd.DataFrame, p: dict) -> dict:
     parts = []
-    for method, name in (("lbfgs", "L-BFGS"), ("sgd", f"plain SGD ({p['sgd']['epochs']} epochs)")):
+    for method, name in (
+        ("lbfgs", "L-BFGS"),
+        ("sgd", f"plain SGD ({sum(seg['epochs'] for seg in p['sgd']['schedule'])} epochs, rate stepped down)"),
+    ):
         d = ratio_at(errs, best, method)
         members = errs[errs["method"] == method]
         conv = stats.fraction(int(members["n_converged"].sum()), int(members["restarts"].sum()))

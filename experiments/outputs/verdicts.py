@@ -76,32 +76,28 @@ def calibration_criterion(crit) -> str:
 
 def row_probabilities(tables, cfg) -> dict:
     """Sigmoid / softmax outputs trained with cross-entropy estimate P(y = c | x)."""
-    parts, passes, models = calibration_parts(tables, cfg, CROSS_ENTROPY)
-    if not parts:
-        return None
-    return claims.row(
-        CLAIM,
-        "; ".join(parts) + "; " + converged_note(tables["convergence"], models),
-        calibration_criterion(cfg["criteria"]) + ", for every cross-entropy model",
-        tally(passes),
-        FILES + "; figures/outputs/reliability_*.png",
-    )
+    return calibration_row(tables, cfg, CROSS_ENTROPY, "every cross-entropy model", "evidence")
 
 
 def row_other_losses(tables, cfg) -> dict:
     """Beyond the lecture: the squared and sparsemax losses are proper scoring rules too, so
     their outputs also estimate P(y = c | x)."""
     losses = {x for spec in cfg["datasets"].values() for x in spec["losses"] if x not in CROSS_ENTROPY}
+    return calibration_row(tables, cfg, losses, "every model trained with another loss (squared, sparsemax)", "finding")
+
+
+def calibration_row(tables, cfg, losses, which: str, kind: str) -> dict | None:
+    """The row 'P_hat estimates P' for the models trained with `losses` (None if there are none)."""
     parts, passes, models = calibration_parts(tables, cfg, losses)
     if not parts:
         return None
     return claims.row(
         CLAIM,
         "; ".join(parts) + "; " + converged_note(tables["convergence"], models),
-        calibration_criterion(cfg["criteria"]) + ", for every model trained with another loss (squared, sparsemax)",
+        calibration_criterion(cfg["criteria"]) + ", for " + which,
         tally(passes),
         FILES + "; figures/outputs/reliability_*.png",
-        kind="finding",
+        kind=kind,
     )
 
 
