@@ -145,7 +145,7 @@ HAND = [
         "softmax",
         "must be one of 'linear', 'relu', 'sigmoid', 'sign', 'tanh'",
     ),
-    (("approximation", "width", "sgd", "lr"), -1.0, "must be > 0"),
+    (("approximation", "width", "sgd", "schedule", 0, "lr"), -1.0, "must be > 0"),
     (("regions", "depth", "train", "dataset"), "moons", "must be one of 'circle', 'gauss', 'spiral', 'xor'"),
     (("regions", "depth", "train", "noise"), 0.9, "must be <= 0.5"),
     (("training", "l2", "lambdas"), [0, 0.1], "must be a list of at least 3 items"),
