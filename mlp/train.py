@@ -140,6 +140,24 @@ def train(
     return _result(engine, divergence, logged, M)
 
 
+def train_schedule(net: Net, params, data: Split, schedule, *, eval_epochs=(), **kwargs) -> Result:
+    """`train` on a piecewise-constant learning rate, schedule = [{"lr": ..., "epochs": ...}, ...]:
+    each segment starts from the previous one's parameters, and shuffle_rngs (in kwargs) run on.
+    eval_epochs, the history's epochs and diverged_at count from the start of the schedule;
+    an epoch on a segment boundary is recorded once (at the end of the earlier segment)."""
+    start, parts, diverged_at = 0, [], None
+    for i, segment in enumerate(schedule):
+        E = segment["epochs"]
+        local = [e - start for e in eval_epochs if start < e <= start + E or (i == 0 and e == 0)]
+        res = train(net, params, data, lr=segment["lr"], epochs=E, eval_epochs=local, **kwargs)
+        parts.append({**res.history, "epoch": res.history["epoch"] + start})
+        now = np.where(res.diverged_at >= 0, res.diverged_at + start, -1)
+        diverged_at = now if diverged_at is None else np.where(diverged_at >= 0, diverged_at, now)
+        params, start = res.params, start + E
+    columns = max(parts, key=len)  # a segment that recorded nothing has no loss columns
+    return Result(params, {k: np.concatenate([p[k] for p in parts if k in p]) for k in columns}, diverged_at)
+
+
 def _engine_data(engine, params, data: Split, check: bool):
     """(train inputs, targets), (test inputs, targets) in the engine's layout and the params'
     dtype, per member; with `check`, the shape checks objective makes on every batch, made once."""

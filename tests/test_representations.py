@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from scipy.linalg import subspace_angles
 
-from experiments import claims
+from experiments import claims, convergence
 from experiments.config import ROOT, load_config
+from experiments.convergence import checkpoints
 from experiments.io import TableError
 from experiments.representations import __main__ as steps
-from experiments.representations import convergence, features, neuron, plan, projection, stability
-from experiments.representations.convergence import checkpoints
+from experiments.representations import features, neuron, plan, projection, stability
 from mlp.data import FEATURES, Split, playground_split
 from mlp.network import init
 from mlp.seeding import rng, rngs

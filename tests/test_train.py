@@ -10,7 +10,7 @@ from mlp.activations import ACTIVATIONS, elementwise
 from mlp.data import Split, playground_split, stack_splits
 from mlp.network import Net, init, objective
 from mlp.seeding import rng, rngs
-from mlp.train import train
+from mlp.train import train, train_schedule
 
 NET = Net((2, 5, 3, 1), hidden="tanh", output="tanh", loss="squared")
 SEEDS = [11, 12, 13, 14]
@@ -188,3 +188,22 @@ def test_progress_is_reported_at_most_every_few_seconds(monkeypatch):
     monkeypatch.setattr(mlp.train, "PROGRESS_SECONDS", 0.0)
     train_again()
     assert calls == [(e, 50) for e in range(1, 51)]
+
+
+def test_a_schedule_at_one_rate_is_one_run():
+    """Segments at the same rate continue each other: the same parameters, history and
+    divergence epochs as one run of their total length (N a multiple of B: no carry-over)."""
+    net = Net((2, 4, 1), hidden="tanh", output="linear", loss="squared")
+    g = rng(0, "schedule-test")
+    X = g.uniform(-1, 1, (20, 2))
+    data = Split(X, np.sin(X.sum(-1, keepdims=True)), X[:5], X[:5, :1])
+    params = init(net, "glorot", rngs(range(3), "schedule-test"))
+    one = train(net, params, data, lr=0.1, batch_size=5, epochs=6, shuffle_rngs=rngs(range(3), "s"))
+    segments = [{"lr": 0.1, "epochs": 4}, {"lr": 0.1, "epochs": 2}]
+    split = train_schedule(
+        net, params, data, segments, eval_epochs=range(7), batch_size=5, shuffle_rngs=rngs(range(3), "s")
+    )
+    for (W, b), (W2, b2) in zip(one.params, split.params):
+        assert np.array_equal(W, W2) and np.array_equal(b, b2)
+    assert all(np.array_equal(one.history[k], split.history[k]) for k in one.history)
+    assert np.array_equal(one.diverged_at, split.diverged_at)

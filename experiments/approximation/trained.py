@@ -23,7 +23,7 @@ from experiments.stats import last_change
 from mlp.data import Split, target_1d
 from mlp.network import Net, predict
 from mlp.seeding import rngs
-from mlp.train import train
+from mlp.train import train_schedule
 
 RECORDS = 100  # points of the SGD loss curve (every budget / RECORDS epochs)
 
@@ -48,19 +48,18 @@ def fit_sgd(net: Net, W1: np.ndarray, b1: np.ndarray, targets: list[str], s: dic
     X = grid(s["train_points"])
     Y = member_targets(targets, X, M)
     unit = sgd_rate(net, W1, b1, X, 1.0)
-    every = max(1, sum(seg["epochs"] for seg in s["schedule"]) // RECORDS)
-    params, start, curves = [(W1, b1), (np.zeros((M, 1, K)), np.zeros((M, 1)))], 0, []
-    for seg in s["schedule"]:
-        first = -start % every or (every if curves else 0)  # global epochs k * every, each once
-        res = train(
-            net, params, Split(X, Y, X[:1], Y[:1, :1]), lr=seg["lr"] * unit, batch_size=s["batch_size"],
-            epochs=seg["epochs"], shuffle_rngs=shuffle, eval_epochs=range(first, seg["epochs"] + 1, every),
-        )  # fmt: skip
-        if res.history["epoch"].size:
-            curves.append(pd.DataFrame(res.history).pivot(index="epoch", columns="member", values="train_loss"))
-        params, start = res.params, start + seg["epochs"]
-    curve = pd.concat(curves).to_numpy()
-    return params, curve[-1], np.array([last_change(c) for c in curve.T])
+    total = sum(seg["epochs"] for seg in s["schedule"])
+    res = train_schedule(
+        net,
+        [(W1, b1), (np.zeros((M, 1, K)), np.zeros((M, 1)))],
+        Split(X, Y, X[:1], Y[:1, :1]),
+        [{"lr": seg["lr"] * unit, "epochs": seg["epochs"]} for seg in s["schedule"]],
+        eval_epochs=range(0, total + 1, max(1, total // RECORDS)),
+        batch_size=s["batch_size"],
+        shuffle_rngs=shuffle,
+    )
+    curve = pd.DataFrame(res.history).pivot(index="epoch", columns="member", values="train_loss").to_numpy()
+    return res.params, curve[-1], np.array([last_change(c) for c in curve.T])
 
 
 def member_targets(targets: list[str], X: np.ndarray, M: int) -> np.ndarray:

@@ -34,26 +34,24 @@ class Part(NamedTuple):
 def xor_part(xor: pd.DataFrame, cfg: dict) -> Part:
     at = xor[(xor["width"] == cfg["width"]) & xor["activation"].isin(cfg["activations"])]
     rates = {r.activation: stats.fraction(int(r.successes), int(r.seeds)) for r in at.itertuples()}
-    above = [r.lo >= cfg["success_rate"] for r in rates.values()]
     text = ", ".join(f"{a} {r.fmt('.3f')}" for a, r in rates.items())
-    return Part(
-        "XOR",
-        all(above),
-        any(above),
-        f"XOR, width {cfg['width']}: fraction of seeds solving all 4 points {text} (bar: interval above {cfg['success_rate']})",
+    return bar_part(
+        "XOR", rates, cfg["success_rate"], f"XOR, width {cfg['width']}: fraction of seeds solving all 4 points {text}"
     )
 
 
 def playground_part(seeds: dict[str, pd.DataFrame], cfg: dict) -> Part:
     medians = {name: stats.median(d["test_acc"]) for name, d in seeds.items()}
-    above = [m.lo >= cfg["test_accuracy"] for m in medians.values()]
     text = ", ".join(f"{name} {m.fmt('.3f')} ({len(seeds[name])} seeds)" for name, m in medians.items())
-    return Part(
-        "Playground",
-        all(above),
-        any(above),
-        f"Playground at epoch {cfg['epoch']}: median test accuracy {text} (bar: interval above {cfg['test_accuracy']})",
+    return bar_part(
+        "Playground", medians, cfg["test_accuracy"], f"Playground at epoch {cfg['epoch']}: median test accuracy {text}"
     )
+
+
+def bar_part(name: str, estimates: dict, bar: float, measured: str) -> Part:
+    """A part that holds when every estimate's 95% interval lies above `bar` (partly: some)."""
+    above = [e.lo >= bar for e in estimates.values()]
+    return Part(name, all(above), any(above), f"{measured} (bar: interval above {bar})")
 
 
 def approximation_part(errors: pd.DataFrame, cfg: dict) -> Part:

@@ -27,22 +27,19 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 
+from experiments.convergence import CHECKPOINTS, CONVERGED, curves, status, train_on_table
 from experiments.progress import progress
 from experiments.stats import Estimate, fraction, last_change
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
-from mlp.data import Split
 from mlp.network import Net, forward, init
 from mlp.seeding import rng, rngs
-from mlp.train import train
 
 TRAINED_FUNCTIONS = ("AND", "OR", "XOR")
 SIGMOID_NET = {"output": "sigmoid", "loss": "binary_cross_entropy"}
 POINTS = 4  # rows of a 2-input truth table
 SUCCESS_POINTS = 4  # a member succeeds when this many points are decided right: all of them
 DECISION_MARGIN = 1e-6  # |z| below this: the point's decision is round-off (undecided)
-CHECKPOINTS = 10  # the loss is recorded at epochs E j / CHECKPOINTS, j = 0..CHECKPOINTS
 CERTIFIED_LOSS = float(np.log(2.0)) / POINTS  # a mean loss below this: every point right (f on its side of 1/2)
-CONVERGED = ("stationary", "settled")
 
 
 def targets01(name: str) -> np.ndarray:
@@ -50,32 +47,11 @@ def targets01(name: str) -> np.ndarray:
     return function_outputs(NAMED_2[name], 2, "01")[:, None]
 
 
-def checkpoints(epochs: int) -> list[int]:
-    """The epochs at which the loss is recorded: E j / 10, j = 0..10 (distinct for E >= 10)."""
-    return [round(epochs * j / CHECKPOINTS) for j in range(CHECKPOINTS + 1)]
-
-
-def train_on_table(net: Net, params, X, Y, cfg: dict, shuffle_rngs):
-    """Train on a truth table (X, Y) with the config's lr, batch size and epochs, recording the
-    loss at `checkpoints`; each member reshuffles its order with its own Generator unless a
-    batch is the whole table (full-batch GD)."""
-    return train(
-        net,
-        params,
-        Split(X, Y, X, Y),
-        lr=cfg["lr"],
-        batch_size=cfg["batch_size"],
-        epochs=cfg["epochs"],
-        shuffle_rngs=None if cfg["batch_size"] == len(X) else shuffle_rngs,
-        eval_epochs=checkpoints(cfg["epochs"]),
-    )
-
-
 def outcome(net: Net, result, X, Y) -> pd.DataFrame:
     """Per member of a trained ensemble: points decided right and undecided at the end (from z),
     the loss at half, at 90% and at the end of the budget, its relative change over the last 10%
     of the budget, the margin min_i (2y_i - 1) z_i, the range of |z_i|, and divergence."""
-    loss = pd.DataFrame(result.history).pivot(index="member", columns="epoch")["train_loss"].to_numpy()  # (M, 11)
+    loss = curves(result, "train_loss")  # (M, 11)
     z = forward(net, result.params, X)[1][-1][0][..., 0]  # (M, 4) output pre-activations
     signed = (2 * Y[..., 0] - 1) * z  # (M, 4): > 0 where the point is right
     return pd.DataFrame(
@@ -96,13 +72,7 @@ def outcome(net: Net, result, X, Y) -> pd.DataFrame:
 
 def member_status(runs: pd.DataFrame, tol: float) -> pd.Series:
     """'diverged', 'stationary', 'settled' or 'moving' per member (see the module docstring)."""
-    settled = (runs["correct"] == POINTS) & (runs["loss_90"] < CERTIFIED_LOSS) & (runs["loss"] < runs["loss_90"])
-    status = np.select(
-        [runs["diverged"].to_numpy(bool), (runs["last_change"] <= tol).to_numpy(bool), settled.to_numpy(bool)],
-        ["diverged", "stationary", "settled"],
-        "moving",
-    )
-    return pd.Series(status, index=runs.index, name="status")
+    return status(runs, (runs["correct"] == POINTS) & (runs["loss_90"] < CERTIFIED_LOSS), tol)
 
 
 def train_functions(net: Net, functions, seeds, key: str, cfg: dict):

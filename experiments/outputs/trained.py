@@ -21,7 +21,7 @@ from mlp.data import Split
 from mlp.network import Net, forward, init, objective
 from mlp.params import flatten
 from mlp.seeding import rng, rngs
-from mlp.train import train
+from mlp.train import train_schedule
 
 
 class Points(NamedTuple):
@@ -73,21 +73,15 @@ def fit(net: Net, mix: Mixture, splits: dict[str, Points], cfg: dict):
     shuffle = rngs(seeds, "outputs", cfg["dataset"], "shuffle")  # advance across the segments
     grad0 = np.linalg.norm(flatten(objective(net, params, data.X_train, data.Y_train)[2]), axis=1)
     total = sum(seg["epochs"] for seg in cfg["schedule"])
-    marks = {int(np.floor(0.9 * total)), total}  # the loss at these epochs gives last_change
-    start, curve, diverged = 0, {}, np.zeros(len(seeds), bool)
-    for seg in cfg["schedule"]:
-        E = seg["epochs"]
-        res = train(
-            net, params, data, lr=seg["lr"], batch_size=cfg["batch"], epochs=E, shuffle_rngs=shuffle,
-            eval_epochs=[e - start for e in marks if start <= e <= start + E], classify=False,
-        )  # fmt: skip
-        hist = pd.DataFrame(res.history)
-        for e, rows in hist.groupby("epoch"):
-            curve[start + e] = rows.sort_values("member")["train_loss"].to_numpy()
-        params, start, diverged = res.params, start + E, diverged | (res.diverged_at >= 0)
+    marks = sorted({int(np.floor(0.9 * total)), total})  # the loss at these epochs gives last_change
+    res = train_schedule(
+        net, params, data, cfg["schedule"], eval_epochs=marks, batch_size=cfg["batch"], shuffle_rngs=shuffle,
+        classify=False,
+    )  # fmt: skip
+    params, diverged = res.params, res.diverged_at >= 0
     with np.errstate(invalid="ignore"):
         grad1 = np.linalg.norm(flatten(objective(net, params, data.X_train, data.Y_train)[2]), axis=1)
-    ends = np.stack([curve[e] for e in sorted(marks)], axis=1)  # (M, 2)
+    ends = pd.DataFrame(res.history).pivot(index="member", columns="epoch", values="train_loss").to_numpy()  # (M, 2)
     return params, {
         "diverged": diverged,
         "grad_ratio": grad1 / grad0,

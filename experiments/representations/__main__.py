@@ -5,10 +5,10 @@ import pandas as pd
 
 from experiments import claims
 from experiments.cli import Step, cli
+from experiments.convergence import CONVERGED
 from experiments.io import read_table, write_figure, write_table
 from experiments.progress import progress
 from experiments.representations import plan
-from experiments.representations.convergence import CONVERGED
 from experiments.representations.features import MODELS, grid, train_cell
 from experiments.representations.figures import plot_accuracy, plot_hidden_units, plot_projection
 from experiments.representations.neuron import INPUTS, certificates, neuron_runs

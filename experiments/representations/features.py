@@ -23,7 +23,7 @@ Playground's heat-map domain [-6, 6]^2.
 import numpy as np
 import pandas as pd
 
-from experiments.representations.convergence import CHECKPOINTS, curves, loss_curves
+from experiments.convergence import CHECKPOINTS, curves, loss_curves
 from experiments.representations.stability import train_shadowed
 from mlp.data import features, playground_split, stack_splits
 from mlp.network import Net, forward, init

@@ -14,13 +14,12 @@ fit is z = 0 everywhere, where the sign is round-off and may differ between CPUs
 import numpy as np
 import pandas as pd
 
-from experiments.representations.convergence import checkpoints, loss_curves
+from experiments.convergence import loss_curves, train_on_table
 from mlp.boolean import NAMED_2, function_outputs, truth_table_inputs
-from mlp.data import Split, features
+from mlp.data import features
 from mlp.network import Net, forward, init
 from mlp.seeding import rngs
 from mlp.threshold import separate
-from mlp.train import train
 
 INPUTS = {"raw": ("x1", "x2"), "product": ("x1", "x2", "x1x2")}  # Playground's features, by name
 DECISION_MARGIN = 1e-6  # |z| below this: the point's decision is round-off (undecided)
@@ -65,16 +64,7 @@ def neuron_runs(cfg: dict) -> pd.DataFrame:
         Y = (y[:, None] + 1) / 2  # (4, 1) {0, 1} targets
         net = Net((Phi.shape[1], 1), output="sigmoid", loss="binary_cross_entropy")
         params = init(net, cfg["init"], rngs(seeds, "init", "xor_neuron", name))
-        result = train(
-            net,
-            params,
-            Split(Phi, Y, Phi, Y),
-            lr=cfg["lr"],
-            batch_size=cfg["batch_size"],
-            epochs=cfg["epochs"],
-            shuffle_rngs=None if cfg["batch_size"] == len(Y) else rngs(seeds, "shuffle", "xor_neuron", name),
-            eval_epochs=checkpoints(cfg["epochs"]),
-        )
+        result = train_on_table(net, params, Phi, Y, cfg, rngs(seeds, "shuffle", "xor_neuron", name))
         z = forward(net, result.params, Phi)[1][-1][0][..., 0]  # (M, 4) output pre-activations
         signed = y * z  # > 0 where the point is right
         frames.append(

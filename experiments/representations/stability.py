@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from experiments.representations.convergence import checkpoints
+from experiments.convergence import checkpoints
 from mlp.data import Split
 from mlp.params import flatten, unflatten
 from mlp.seeding import rng

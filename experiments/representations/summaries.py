@@ -5,7 +5,7 @@ converged members it rests on."""
 import numpy as np
 import pandas as pd
 
-from experiments.representations.convergence import CONVERGED, status
+from experiments.convergence import CONVERGED, status
 from experiments.representations.plan import gap_at
 from experiments.representations.stability import STABLE_GROWTH
 from experiments.stats import Estimate, fraction, last_change, median, paired

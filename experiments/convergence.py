@@ -1,4 +1,5 @@
-"""Convergence of the family's classifiers, measured per ensemble member.
+"""Convergence of trained classifiers, measured per ensemble member (the logic and
+representations families).
 
 The training loss is recorded at epochs E j / 10, j = 0..10. A member is 'stationary' when its
 loss moved by at most `tol` (relative) over the last 10% of the budget
@@ -14,6 +15,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.stats import last_change
+from mlp.data import Split
+from mlp.network import Net
+from mlp.train import train
 
 CHECKPOINTS = 10
 CONVERGED = ("stationary", "settled")
@@ -22,6 +26,22 @@ CONVERGED = ("stationary", "settled")
 def checkpoints(epochs: int) -> list[int]:
     """The epochs at which the loss is recorded: E j / 10, j = 0..10 (distinct for E >= 10)."""
     return [round(epochs * j / CHECKPOINTS) for j in range(CHECKPOINTS + 1)]
+
+
+def train_on_table(net: Net, params, X, Y, cfg: dict, shuffle_rngs):
+    """Train on a truth table (X, Y) with the config's lr, batch size and epochs, recording the
+    loss at `checkpoints`; each member reshuffles its order with its own Generator unless a
+    batch is the whole table (full-batch GD)."""
+    return train(
+        net,
+        params,
+        Split(X, Y, X, Y),
+        lr=cfg["lr"],
+        batch_size=cfg["batch_size"],
+        epochs=cfg["epochs"],
+        shuffle_rngs=None if cfg["batch_size"] == len(X) else shuffle_rngs,
+        eval_epochs=checkpoints(cfg["epochs"]),
+    )
 
 
 def curves(result, column: str) -> np.ndarray:
